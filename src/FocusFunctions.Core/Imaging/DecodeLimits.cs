@@ -1,0 +1,10 @@
+using FocusFunctions.Core.Scoring;
+
+namespace FocusFunctions.Core.Imaging;
+
+/// <summary>What the decoder accepts; checked before any pixel is decoded.</summary>
+public sealed record DecodeLimits(long MaxBytes, long MaxPixels, TiffPageSelection TiffPage)
+{
+    public static DecodeLimits From(ScoringOptions options) =>
+        new(options.MaxInputBytes, options.MaxInputPixels, options.TiffPage);
+}

@@ -1,0 +1,196 @@
+using FocusFunctions.Core.Scoring;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFunctions.Core.Imaging;
+
+/// <summary>
+/// Decodes PNG, JPEG, TIFF and BMP into 8-bit sRGB. Sizes are checked from the header (Identify) before any pixel
+/// is decoded, so a decompression bomb or a 100,000×100,000 header is refused without allocating it.
+/// </summary>
+public static class TileDecoder
+{
+    // Only the formats we promise; GIF, WebP and friends are refused with a clear message.
+    private static readonly Configuration Formats = new(
+        new PngConfigurationModule(),
+        new JpegConfigurationModule(),
+        new TiffConfigurationModule(),
+        new BmpConfigurationModule());
+
+    public static DecodedTile Decode(Stream input, DecodeLimits limits)
+    {
+        using var buffer = ReadBounded(input, limits.MaxBytes);
+        return Decode(buffer, limits);
+    }
+
+    public static DecodedTile Decode(byte[] input, DecodeLimits limits)
+    {
+        if (input.LongLength > limits.MaxBytes)
+        {
+            throw new TileDecodeException($"The file is {input.LongLength:N0} bytes; the limit is {limits.MaxBytes:N0} bytes.");
+        }
+
+        using var buffer = new MemoryStream(input, writable: false);
+        return Decode(buffer, limits);
+    }
+
+    private static DecodedTile Decode(MemoryStream buffer, DecodeLimits limits)
+    {
+        if (buffer.Length == 0)
+        {
+            throw new TileDecodeException("The file is empty (0 bytes).");
+        }
+
+        IImageInfo? info;
+        IImageFormat? format;
+        try
+        {
+            info = Image.Identify(Formats, buffer, out format);
+        }
+        catch (Exception ex) when (IsImageSharpFailure(ex))
+        {
+            throw new TileDecodeException($"The image header is damaged: {ex.Message}", ex);
+        }
+
+        if (info is null || format is null)
+        {
+            throw new TileDecodeException("Not a supported image: expected PNG, JPEG, TIFF or BMP.");
+        }
+
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            throw new TileDecodeException($"The {format.Name} header declares an empty image ({info.Width}x{info.Height}).");
+        }
+
+        if (pixels > limits.MaxPixels)
+        {
+            throw new TileDecodeException(
+                $"The {format.Name} header declares {info.Width}x{info.Height} = {pixels:N0} pixels; the limit is {limits.MaxPixels:N0}.");
+        }
+
+        buffer.Position = 0;
+        try
+        {
+            bool sharpest = limits.TiffPage == TiffPageSelection.Sharpest && format is TiffFormat;
+            IImageDecoder decoder = format switch
+            {
+                TiffFormat => new TiffDecoder { DecodingMode = sharpest ? FrameDecodingMode.All : FrameDecodingMode.First },
+                _ => Formats.ImageFormatsManager.FindDecoder(format),
+            };
+
+            using var image = Image.Load<Rgba32>(Formats, buffer, decoder);
+            int pageCount = image.Frames.Count;
+            if (sharpest && (long)pageCount * pixels > limits.MaxPixels * 4)
+            {
+                throw new TileDecodeException($"The TIFF z-stack has {pageCount} pages of {pixels:N0} pixels; that exceeds the decode limit.");
+            }
+
+            int page = sharpest ? SharpestPage(image) : 0;
+            return new DecodedTile(ToRgb(image.Frames[page]), format.Name, pageCount, page);
+        }
+        catch (Exception ex) when (IsImageSharpFailure(ex))
+        {
+            throw new TileDecodeException($"The {format.Name} data cannot be decoded (truncated or corrupt): {ex.Message}", ex);
+        }
+    }
+
+    private static bool IsImageSharpFailure(Exception ex) =>
+        ex is ImageFormatException or UnknownImageFormatException or NotSupportedException or InvalidDataException
+            or EndOfStreamException or IndexOutOfRangeException or ArgumentException or InvalidOperationException;
+
+    private static MemoryStream ReadBounded(Stream input, long maxBytes)
+    {
+        if (input.CanSeek && input.Length - input.Position > maxBytes)
+        {
+            throw new TileDecodeException($"The file is {input.Length - input.Position:N0} bytes; the limit is {maxBytes:N0} bytes.");
+        }
+
+        var buffer = input.CanSeek ? new MemoryStream(checked((int)(input.Length - input.Position))) : new MemoryStream();
+        var chunk = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = input.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            total += read;
+            if (total > maxBytes)
+            {
+                buffer.Dispose();
+                throw new TileDecodeException($"The file is larger than the limit of {maxBytes:N0} bytes.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    /// <summary>The page with the largest luminance standard deviation: the in-focus slice of a z-stack.</summary>
+    private static int SharpestPage(Image<Rgba32> image)
+    {
+        int best = 0;
+        double bestStd = double.NegativeInfinity;
+        for (int i = 0; i < image.Frames.Count; i++)
+        {
+            double std = LuminanceStandardDeviation(ToRgb(image.Frames[i]));
+            if (std > bestStd)
+            {
+                bestStd = std;
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    internal static double LuminanceStandardDeviation(RgbImage image)
+    {
+        double sum = 0, sumSquares = 0;
+        var p = image.Pixels;
+        for (int i = 0; i < p.Length; i += 3)
+        {
+            double y = 0.299 * p[i] + 0.587 * p[i + 1] + 0.114 * p[i + 2];
+            sum += y;
+            sumSquares += y * y;
+        }
+
+        double n = p.Length / 3.0;
+        double mean = sum / n;
+        return Math.Sqrt(Math.Max(0, sumSquares / n - mean * mean));
+    }
+
+    /// <summary>Composites any alpha on white (slides are backlit: missing data looks like glass).</summary>
+    private static RgbImage ToRgb(ImageFrame<Rgba32> frame)
+    {
+        var rgb = RgbImage.Blank(frame.Width, frame.Height);
+        var pixels = new Rgba32[frame.Width * frame.Height];
+        frame.CopyPixelDataTo(pixels);
+        var output = rgb.Pixels;
+        for (int i = 0, o = 0; i < pixels.Length; i++, o += 3)
+        {
+            var px = pixels[i];
+            if (px.A == 255)
+            {
+                output[o] = px.R;
+                output[o + 1] = px.G;
+                output[o + 2] = px.B;
+            }
+            else
+            {
+                int a = px.A, white = 255 * (255 - a);
+                output[o] = (byte)((px.R * a + white + 127) / 255);
+                output[o + 1] = (byte)((px.G * a + white + 127) / 255);
+                output[o + 2] = (byte)((px.B * a + white + 127) / 255);
+            }
+        }
+
+        return rgb;
+    }
+}

@@ -1,0 +1,125 @@
+using FocusFunctions.Core.Scoring;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FocusFunctions.Core.Inference;
+
+/// <summary>
+/// One ONNX Runtime session per process, created once and shared: InferenceSession.Run is thread-safe, and a session
+/// owns the model's weights and memory arenas, so one per call would waste both.
+/// </summary>
+public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly int _maxBatch;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    public OnnxFocusModel(IOptions<ScoringOptions> options, ILogger<OnnxFocusModel> logger)
+        : this(options.Value, logger)
+    {
+    }
+
+    public OnnxFocusModel(ScoringOptions options, ILogger logger, ModelCard? card = null)
+    {
+        string modelPath = Path.GetFullPath(options.ModelPath);
+        if (!File.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"Model file not found at '{modelPath}' (Scoring:ModelPath).", modelPath);
+        }
+
+        Card = card ?? ModelCard.Load(options.ModelCardPath ?? ModelCard.PathFor(modelPath));
+        _maxBatch = options.MaxBatchSize;
+        _inputNames = [Card.InputName];
+        _outputNames = [Card.OutputName];
+
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        Provider = ChooseProvider(sessionOptions, options, logger);
+        _session = new InferenceSession(modelPath, sessionOptions);
+        CheckContract(modelPath);
+        LogModelLoaded(logger, Card.Name, Card.Version, Provider, options.IntraOpThreads, Card.MicronsPerPixel, Card.PatchSize);
+    }
+
+    public ModelCard Card { get; }
+
+    public string Provider { get; }
+
+    public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+    {
+        int patchLength = 3 * Card.PatchSize * Card.PatchSize;
+        if (patches.Length < count * patchLength || defocusMicrons.Length < count)
+        {
+            throw new ArgumentException($"Expected {count} patches of {patchLength} floats and room for {count} results.");
+        }
+
+        for (int start = 0; start < count; start += _maxBatch)
+        {
+            int n = Math.Min(_maxBatch, count - start);
+            var memory = MemoryMarshalFloat(patches.Slice(start * patchLength, n * patchLength));
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory,
+                [n, 3, Card.PatchSize, Card.PatchSize]);
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, _inputNames, [input], _outputNames);
+            var values = outputs[0].GetTensorDataAsSpan<float>();
+            for (int i = 0; i < n; i++)
+            {
+                // The contract promises ≥ 0; clamp so that a user model's tiny negative never becomes "-0.0 µm".
+                defocusMicrons[start + i] = Math.Max(0f, values[i]);
+            }
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    // ORT wraps managed memory without copying; it never writes to inputs, so the read-only view is safe to lend.
+    private static Memory<float> MemoryMarshalFloat(ReadOnlyMemory<float> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.AsMemory(memory);
+
+    private void CheckContract(string modelPath)
+    {
+        if (!_session.InputMetadata.TryGetValue(Card.InputName, out var input) || !_session.OutputMetadata.ContainsKey(Card.OutputName))
+        {
+            throw new InvalidDataException(
+                $"Model '{modelPath}' does not follow the contract: expected input '{Card.InputName}' and output '{Card.OutputName}', " +
+                $"found inputs [{string.Join(", ", _session.InputMetadata.Keys)}] and outputs [{string.Join(", ", _session.OutputMetadata.Keys)}].");
+        }
+
+        var dims = input.Dimensions;
+        if (dims.Length != 4 || (dims[1] > 0 && dims[1] != 3) || (dims[2] > 0 && dims[2] != Card.PatchSize) || (dims[3] > 0 && dims[3] != Card.PatchSize))
+        {
+            throw new InvalidDataException(
+                $"Model '{modelPath}' input '{Card.InputName}' has shape [{string.Join(", ", dims)}]; the card says [N, 3, {Card.PatchSize}, {Card.PatchSize}].");
+        }
+    }
+
+    private static string ChooseProvider(SessionOptions sessionOptions, ScoringOptions options, ILogger logger)
+    {
+        if (options.ExecutionProvider != InferenceProvider.Cuda)
+        {
+            return "CPU";
+        }
+
+        try
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+            return "CUDA";
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            LogCudaUnavailable(logger, ex.Message);
+            return "CPU";
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Loaded focus model {ModelName} {ModelVersion} on {ExecutionProvider} with {IntraOpThreads} intra-op threads ({MicronsPerPixel} µm/px, {PatchSize} px patches)")]
+    private static partial void LogModelLoaded(ILogger logger, string modelName, string modelVersion, string executionProvider, int intraOpThreads, double micronsPerPixel, int patchSize);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA execution provider unavailable, falling back to CPU: {Reason}")]
+    private static partial void LogCudaUnavailable(ILogger logger, string reason);
+}

@@ -1,0 +1,9 @@
+namespace FocusFunctions.Core.Scoring;
+
+public enum FocusVerdict
+{
+    InFocus,
+    OutOfFocus,
+    NoTissue,
+    Failed,
+}

@@ -1,0 +1,167 @@
+using FocusFunctions.Core.Imaging;
+using FocusFunctions.Core.Inference;
+
+namespace FocusFunctions.Core.Scoring;
+
+/// <summary>
+/// Scores one tile: decode → resample to the model's µm/px → patch grid → tissue mask → batched inference on tissue
+/// patches → median and verdict. Stateless apart from the shared model, so one instance serves every thread.
+/// </summary>
+public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOptions> options, ILogger<TileScorer> logger)
+{
+    private readonly ScoringOptions _options = options.Value;
+
+    public IFocusModel Model => model;
+
+    public ScoringOptions Options => _options;
+
+    /// <summary>Scores a tile from its encoded bytes; a bad input gives a Failed score with a readable error, never an exception.</summary>
+    public TileScore Score(Stream encoded, double? micronsPerPixel = null, double? thresholdMicrons = null)
+    {
+        PreparedTile prepared;
+        try
+        {
+            prepared = Prepare(encoded, micronsPerPixel);
+        }
+        catch (TileDecodeException ex)
+        {
+            LogUndecodable(logger, ex.Message);
+            return Failed(ex.Message, micronsPerPixel, thresholdMicrons);
+        }
+
+        return ScorePrepared([prepared], thresholdMicrons)[0];
+    }
+
+    /// <summary>Decodes and prepares a tile; throws <see cref="TileDecodeException"/> for input that is not a usable image.</summary>
+    public PreparedTile Prepare(Stream encoded, double? micronsPerPixel = null)
+    {
+        var decoded = TileDecoder.Decode(encoded, DecodeLimits.From(_options));
+        return Prepare(decoded.Image, micronsPerPixel);
+    }
+
+    public PreparedTile Prepare(RgbImage image, double? micronsPerPixel = null)
+    {
+        var card = model.Card;
+        double inputMicrons = ResolveMicronsPerPixel(micronsPerPixel);
+        var resampled = Resampler.Resample(image, inputMicrons, card.MicronsPerPixel);
+        var regions = PatchLayout.Cover(resampled.Width, resampled.Height, card.PatchSize);
+        var tissue = TissueDetector.Map(resampled);
+
+        var patchTissue = new double[regions.Count];
+        var scored = new List<int>(regions.Count);
+        for (int i = 0; i < regions.Count; i++)
+        {
+            var r = regions[i];
+            patchTissue[i] = tissue.Fraction(r.X, r.Y, r.Width, r.Height);
+            if (patchTissue[i] >= _options.MinPatchTissueFraction)
+            {
+                scored.Add(i);
+            }
+        }
+
+        int patchLength = 3 * card.PatchSize * card.PatchSize;
+        var tensor = new float[scored.Count * patchLength];
+        for (int n = 0; n < scored.Count; n++)
+        {
+            PatchTensor.Write(resampled, regions[scored[n]], card.PatchSize, tensor.AsSpan(n * patchLength, patchLength));
+        }
+
+        int columns = regions.Max(r => r.Column) + 1, rows = regions.Max(r => r.Row) + 1;
+        return new PreparedTile(image.Width, image.Height, inputMicrons, columns, rows, card.PatchSize, regions, patchTissue,
+            scored.ToArray(), tensor, tissue.TotalFraction);
+    }
+
+    /// <summary>Scores prepared tiles, all their patches in shared model batches (the GPU worker's path).</summary>
+    public IReadOnlyList<TileScore> ScorePrepared(IReadOnlyList<PreparedTile> tiles, double? thresholdMicrons = null)
+    {
+        int total = tiles.Sum(t => t.ScoredPatches.Length);
+        var predictions = new float[total];
+        if (total > 0)
+        {
+            int patchLength = 3 * model.Card.PatchSize * model.Card.PatchSize;
+            ReadOnlyMemory<float> batch = tiles.Count == 1 ? tiles[0].Tensor : Concatenate(tiles, total * patchLength);
+            model.Predict(batch, total, predictions);
+        }
+
+        var scores = new TileScore[tiles.Count];
+        int offset = 0;
+        for (int i = 0; i < tiles.Count; i++)
+        {
+            int count = tiles[i].ScoredPatches.Length;
+            scores[i] = Aggregate(tiles[i], new ArraySegment<float>(predictions, offset, count), thresholdMicrons ?? _options.RejectAboveMicrons);
+            offset += count;
+        }
+
+        return scores;
+    }
+
+    public TileScore Failed(string error, double? micronsPerPixel = null, double? thresholdMicrons = null) => new()
+    {
+        Verdict = FocusVerdict.Failed,
+        Error = error,
+        MicronsPerPixel = micronsPerPixel ?? _options.InputMicronsPerPixel ?? model.Card.MicronsPerPixel,
+        ThresholdMicrons = thresholdMicrons ?? _options.RejectAboveMicrons,
+        ModelName = model.Card.Name,
+        ModelVersion = model.Card.Version,
+    };
+
+    private double ResolveMicronsPerPixel(double? micronsPerPixel)
+    {
+        double value = micronsPerPixel ?? _options.InputMicronsPerPixel ?? model.Card.MicronsPerPixel;
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            throw new TileDecodeException($"The pixel size {value} µm/px is not a positive number.");
+        }
+
+        return value;
+    }
+
+    private TileScore Aggregate(PreparedTile tile, ArraySegment<float> predictions, double threshold)
+    {
+        var (verdict, defocus, worst, outOfFocus) = FocusDecision.Decide(predictions, tile.TissueFraction, threshold, _options.MinTileTissueFraction);
+        var patchDefocus = new double?[tile.Regions.Count];
+        for (int n = 0; n < tile.ScoredPatches.Length; n++)
+        {
+            patchDefocus[tile.ScoredPatches[n]] = predictions[n];
+        }
+
+        var patches = new PatchScore[tile.Regions.Count];
+        for (int i = 0; i < patches.Length; i++)
+        {
+            patches[i] = new PatchScore(tile.Regions[i].Column, tile.Regions[i].Row, tile.PatchTissue[i], patchDefocus[i]);
+        }
+
+        return new TileScore
+        {
+            Verdict = verdict,
+            DefocusMicrons = defocus,
+            WorstPatchMicrons = worst,
+            OutOfFocusFraction = outOfFocus,
+            TissueFraction = tile.TissueFraction,
+            PatchCount = verdict == FocusVerdict.NoTissue ? 0 : tile.ScoredPatches.Length,
+            Width = tile.Width,
+            Height = tile.Height,
+            MicronsPerPixel = tile.MicronsPerPixel,
+            ThresholdMicrons = threshold,
+            ModelName = model.Card.Name,
+            ModelVersion = model.Card.Version,
+            Grid = new PatchGrid(tile.Columns, tile.Rows, tile.PatchSize, patches),
+        };
+    }
+
+    private static float[] Concatenate(IReadOnlyList<PreparedTile> tiles, int length)
+    {
+        var all = new float[length];
+        int offset = 0;
+        foreach (var tile in tiles)
+        {
+            tile.Tensor.CopyTo(all, offset);
+            offset += tile.Tensor.Length;
+        }
+
+        return all;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Input is not a usable image: {Reason}")]
+    private static partial void LogUndecodable(ILogger logger, string reason);
+}
