@@ -1,0 +1,6 @@
+using System.CommandLine;
+using FocusFunctions.Cli;
+
+var root = new RootCommand("focus: measure the defocus of brightfield microscope tiles in micrometres.");
+root.Subcommands.Add(ScoreCommand.Create());
+return await root.Parse(args).InvokeAsync();
