@@ -75,6 +75,7 @@ public static class TileDecoder
                 $"The {format.Name} header declares {info.Width}x{info.Height} = {pixels:N0} pixels; the limit is {limits.MaxPixels:N0}.");
         }
 
+        PngIntegrity.ThrowIfTruncated(buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray());
         buffer.Position = 0;
         try
         {
