@@ -203,6 +203,27 @@ public sealed class TileProcessorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ProcessAsync_ReuploadBeforeCopy_CopyConditionFailsAndNewVersionIsScored()
+    {
+        await using var storage = await TestStorage.CreateAsync(azurite);
+        const string name = "slide-6/x002_y000.png";
+        await storage.UploadAsync(name, TestTiles.Defocused);
+        ETag rescannedETag = default;
+        storage.Faults.BeforeMove = async (_, _) =>
+        {
+            storage.Faults.BeforeMove = null;
+            rescannedETag = await storage.UploadAsync(name, TestTiles.Sharp);
+        };
+
+        var outcome = await storage.Processor.ProcessAsync(name, CancellationToken.None);
+
+        Assert.Equal((FocusVerdict.InFocus, TileLocation.Tiles), (outcome.Verdict, outcome.Location));
+        Assert.Empty(await TestStorage.NamesAsync(storage.Rejected));
+        Assert.Equal(rescannedETag, (await storage.Tiles.GetBlobClient(name).GetPropertiesAsync()).Value.ETag);
+        Assert.Equal(rescannedETag.ToString(), (await storage.SingleRowAsync(name)).SourceETag);
+    }
+
+    [Fact]
     public async Task ProcessAsync_ReuploadAfterRejection_GetsAFreshResult()
     {
         await using var storage = await TestStorage.CreateAsync(azurite);
