@@ -17,7 +17,7 @@ public sealed class PendingTileSweeper(BlobContainerClient tiles, TableClient re
         await foreach (var blob in tiles.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var key = keys.Resolve(blob.Name);
-            if (!finished.TryGetValue((key.PartitionKey, key.RowKey), out var etag) || etag != blob.Properties.ETag?.ToString())
+            if (!finished.TryGetValue((key.PartitionKey, key.RowKey), out var etag) || Unquoted(etag) != Unquoted(blob.Properties.ETag?.ToString()))
             {
                 pending.Add(blob.Name);
             }
@@ -40,6 +40,9 @@ public sealed class PendingTileSweeper(BlobContainerClient tiles, TableClient re
 
         return outcomes;
     }
+
+    // Listings give ETags without the quotes that response headers (and so our rows) carry.
+    private static string Unquoted(string? etag) => etag?.Trim('"') ?? "";
 
     private async Task<Dictionary<(string, string), string>> FinishedVersionsAsync(CancellationToken cancellationToken)
     {
