@@ -1,0 +1,125 @@
+using FocusFunctions.Core.Scoring;
+using FocusFunctions.Core.Maps;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFunctions.Core.Tests.Processing;
+
+public sealed class FocusMapRendererTests
+{
+    [Fact]
+    public void RenderTile_GridWithUnscoredPatch_EachPatchColouredAndLegendDrawn()
+    {
+        var score = new TileScore
+        {
+            Verdict = FocusVerdict.InFocus,
+            ThresholdMicrons = 2.0,
+            Grid = new PatchGrid(2, 2, 320,
+            [
+                new PatchScore(0, 0, 0.9, 0.0), new PatchScore(1, 0, 0.9, 2.0),
+                new PatchScore(0, 1, 0.9, 9.0), new PatchScore(1, 1, 0.1, null),
+            ]),
+        };
+
+        using var map = Image.Load<Rgb24>(FocusMapRenderer.RenderTile(score));
+
+        // 480 / 2 = 240 px cells, capped at 64, after an 8 px margin.
+        Rgb24 Cell(int x, int y) => map[8 + x * 64 + 32, 8 + y * 64 + 32];
+        Assert.Equal(DefocusPalette.Sharp, Cell(0, 0));
+        Assert.Equal(DefocusPalette.AtThreshold, Cell(1, 0));
+        Assert.Equal(DefocusPalette.Blurred, Cell(0, 1));
+        Assert.Equal(DefocusPalette.NoTissue, Cell(1, 1));
+        Assert.True(CountInk(map, top: 8 + 2 * 64) > 50, "the legend's labels are drawn");
+    }
+
+    [Fact]
+    public void RenderTile_FailedTileWithoutGrid_OneDarkCell()
+    {
+        var score = new TileScore { Verdict = FocusVerdict.Failed, Error = "The file is empty (0 bytes)." };
+
+        using var map = Image.Load<Rgb24>(FocusMapRenderer.RenderTile(score));
+
+        Assert.Equal(DefocusPalette.Failed, map[8 + 32, 8 + 32]);
+    }
+
+    [Fact]
+    public void RenderMosaic_TilesAtOffsetPositions_PlacedRelativeToTheSmallest()
+    {
+        var tiles = new[]
+        {
+            (X: 10, Y: 20, DefocusMicrons: (double?)0.1, Verdict: FocusVerdict.InFocus),
+            (X: 12, Y: 20, DefocusMicrons: (double?)5.0, Verdict: FocusVerdict.OutOfFocus),
+            (X: 10, Y: 21, DefocusMicrons: (double?)null, Verdict: FocusVerdict.NoTissue),
+        };
+
+        using var map = Image.Load<Rgb24>(FocusMapRenderer.RenderMosaic(tiles, thresholdMicrons: 2.0));
+
+        Rgb24 Cell(int x, int y) => map[8 + x * 64 + 32, 8 + y * 64 + 32];
+        Assert.Equal(DefocusPalette.ForDefocus(0.1, 2.0), Cell(0, 0));
+        Assert.Equal(DefocusPalette.Background, Cell(1, 0));
+        Assert.Equal(DefocusPalette.Blurred, Cell(2, 0));
+        Assert.Equal(DefocusPalette.NoTissue, Cell(0, 1));
+        Assert.Equal(3 * 64 + 16 < 260 + 16 ? 260 + 16 : 3 * 64 + 16, map.Width);
+    }
+
+    [Fact]
+    public void RenderMosaic_NoTiles_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => FocusMapRenderer.RenderMosaic([]));
+    }
+
+    [Fact]
+    public void RenderMosaic_PositionsTooFarApart_ThrowsInsteadOfAllocatingAHugeImage()
+    {
+        var tiles = new[] { (0, 0, (double?)1.0, FocusVerdict.InFocus), (1_000_000, 0, (double?)1.0, FocusVerdict.InFocus) };
+
+        var error = Assert.Throws<ArgumentException>(() => FocusMapRenderer.RenderMosaic(tiles));
+
+        Assert.Contains("2048", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0.0, 2.0)]
+    [InlineData(1.0, 2.0)]
+    [InlineData(2.5, 2.0)]
+    [InlineData(0.5, 0.75)]
+    public void ForDefocus_MoreDefocus_HueMovesFromGreenTowardsRed(double defocus, double threshold)
+    {
+        double lower = Hue(DefocusPalette.ForDefocus(defocus, threshold));
+        double higher = Hue(DefocusPalette.ForDefocus(defocus + 0.25 * threshold, threshold));
+
+        Assert.True(higher < lower, $"hue {higher:F1} at {defocus + 0.25 * threshold} µm should be below {lower:F1} at {defocus} µm");
+    }
+
+    [Fact]
+    public void ForDefocus_BeyondTwiceTheThreshold_Saturates()
+    {
+        Assert.Equal(DefocusPalette.Blurred, DefocusPalette.ForDefocus(40, 2));
+        Assert.Equal(DefocusPalette.AtThreshold, DefocusPalette.ForDefocus(2, 2));
+    }
+
+    private static double Hue(Rgb24 c)
+    {
+        double r = c.R / 255.0, g = c.G / 255.0, b = c.B / 255.0;
+        double max = Math.Max(r, Math.Max(g, b)), min = Math.Min(r, Math.Min(g, b)), d = max - min;
+        double hue = max == r ? 60 * (((g - b) / d) % 6) : max == g ? 60 * ((b - r) / d + 2) : 60 * ((r - g) / d + 4);
+        return hue < 0 ? hue + 360 : hue;
+    }
+
+    private static int CountInk(Image<Rgb24> image, int top)
+    {
+        int count = 0;
+        for (int y = top; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                if (image[x, y].Equals(DefocusPalette.Ink))
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+}
