@@ -19,11 +19,9 @@ _CHROMA = [17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 2
 
 
 def _dct_matrix(device, dtype):
-    d = torch.zeros(8, 8, dtype=dtype, device=device)
-    for k in range(8):
-        for n in range(8):
-            d[k, n] = (math.sqrt(1 / 8) if k == 0 else math.sqrt(2 / 8)) * math.cos(math.pi * (2 * n + 1) * k / 16)
-    return d
+    d = [[(math.sqrt(1 / 8) if k == 0 else math.sqrt(2 / 8)) * math.cos(math.pi * (2 * n + 1) * k / 16)
+          for n in range(8)] for k in range(8)]
+    return torch.tensor(d, dtype=dtype, device=device)
 
 
 def _quant_tables(quality, base, device, dtype):

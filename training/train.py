@@ -134,9 +134,8 @@ def main(args):
     print(args, flush=True)
     torch.set_num_threads(args.threads)
     utils.seed_everything(args.seed)
-    if args.deterministic:
-        torch.backends.cudnn.benchmark = False
-        torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = not args.deterministic
+    torch.backends.cudnn.deterministic = args.deterministic
     device = torch.device(args.device)
     os.makedirs(args.output_dir, exist_ok=True)
     start = time.time()
