@@ -17,7 +17,7 @@ public class GpuWorkerTests
     private static DeployedResource App => WithGpu.Single("Microsoft.App/containerApps");
 
     [Fact]
-    public void Disabled_CreatesNoGpuResources()
+    public void Deployment_WithoutGpu_CreatesNoGpuResources()
     {
         var types = MainTemplate.Deploy(enableGpuWorker: false).Select(r => r.Type).ToList();
 
@@ -25,7 +25,7 @@ public class GpuWorkerTests
     }
 
     [Fact]
-    public void Enabled_CreatesEveryGpuResource()
+    public void Deployment_WithGpu_CreatesEveryGpuResource()
     {
         Assert.All(GpuOnlyTypes, t => Assert.Single(WithGpu.OfType(t)));
     }

@@ -21,7 +21,7 @@ public class MainTemplateTests
     }
 
     [Fact]
-    public void Template_TargetsSubscription_AndCreatesTheResourceGroup()
+    public void Template_Always_TargetsTheSubscriptionAndCreatesTheResourceGroup()
     {
         var json = MainTemplate.Json;
 
@@ -30,7 +30,7 @@ public class MainTemplateTests
     }
 
     [Fact]
-    public void ParametersFile_NamesOnlyTemplateParameters_AndCoversEveryRequiredOne()
+    public void ParametersFile_Always_SetsOnlyTemplateParametersAndEveryRequiredOne()
     {
         var templateParameters = MainTemplate.Json["parameters"]!.AsObject();
         var file = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Infra, "main.parameters.json")))!;
@@ -49,13 +49,13 @@ public class MainTemplateTests
     [InlineData("STORAGE_ACCOUNT_NAME")]
     [InlineData("EVENT_GRID_SYSTEM_TOPIC_NAME")]
     [InlineData("AZURE_CONTAINER_REGISTRY_ENDPOINT")]
-    public void Outputs_IncludeWhatAzdAndTheHookRead(string output)
+    public void Outputs_Always_IncludeWhatAzdAndTheHookRead(string output)
     {
         Assert.True(MainTemplate.Json["outputs"]!.AsObject().ContainsKey(output), $"main.bicep has no output {output}.");
     }
 
     [Fact]
-    public void Outputs_AreUpperSnakeCase()
+    public void Outputs_Always_AreUpperSnakeCase()
     {
         var names = MainTemplate.Json["outputs"]!.AsObject().Select(o => o.Key);
 

@@ -2,7 +2,7 @@ using FocusFunctions.Infra.Tests.Arm;
 
 namespace FocusFunctions.Infra.Tests;
 
-public class FunctionAppTests
+public class ProcessorTests
 {
     private static readonly IReadOnlyList<DeployedResource> Resources = MainTemplate.Deploy(enableGpuWorker: false);
 

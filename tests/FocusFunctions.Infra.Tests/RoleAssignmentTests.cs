@@ -19,7 +19,7 @@ public class RoleAssignmentTests
         assignments.Select(a => ((string)a.Properties.At("roleDefinitionId")!).Split('/')[^1]).ToList();
 
     [Fact]
-    public void CpuOnly_AppIdentity_GetsStorageAndTelemetryDataRoles()
+    public void AppIdentity_WithoutGpu_GetsStorageAndTelemetryDataRoles()
     {
         var roles = RoleIds(Assignments(gpu: false));
 
@@ -29,7 +29,7 @@ public class RoleAssignmentTests
     }
 
     [Fact]
-    public void GpuVariant_AddsAcrPullAndTheTopicsQueueSender()
+    public void Identities_WithGpu_AlsoGetAcrPullAndQueueSender()
     {
         var roles = RoleIds(Assignments(gpu: true));
 
@@ -71,7 +71,7 @@ public class RoleAssignmentTests
     [InlineData("8e3af657-a8ff-443c-a75c-2fe8c4bcb635")] // Owner
     [InlineData("b24988ac-6180-42a0-ab88-20f7382dd24c")] // Contributor
     [InlineData("17d1049b-9a84-46fb-8f53-869881c3d3ab")] // Storage Account Contributor (can read keys)
-    public void NoVariant_GrantsAManagementPlaneRole(string roleId)
+    public void Assignments_InAnyVariant_NeverGrantAManagementPlaneRole(string roleId)
     {
         Assert.DoesNotContain(roleId, RoleIds(Assignments(gpu: true, principalId: "11111111-1111-1111-1111-111111111111")));
     }
