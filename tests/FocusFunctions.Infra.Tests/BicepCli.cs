@@ -28,9 +28,6 @@ public static partial class BicepCli
             start.ArgumentList.Add(arg);
         }
 
-        // No telemetry or update checks from the test run.
-        start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
-
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Path}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
