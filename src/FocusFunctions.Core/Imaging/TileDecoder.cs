@@ -36,7 +36,7 @@ public static class TileDecoder
             throw new TileDecodeException($"The file is {input.LongLength:N0} bytes; the limit is {limits.MaxBytes:N0} bytes.");
         }
 
-        using var buffer = new MemoryStream(input, writable: false);
+        using var buffer = new MemoryStream(input, 0, input.Length, writable: false, publiclyVisible: true);
         return Decode(buffer, limits);
     }
 
@@ -81,6 +81,7 @@ public static class TileDecoder
             throw new TileDecodeException("The JPEG data is truncated: it has no end-of-image marker.");
         }
 
+        PngIntegrity.ThrowIfTruncated(buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray());
         buffer.Position = 0;
         try
         {

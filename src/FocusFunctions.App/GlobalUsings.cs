@@ -1,0 +1,3 @@
+global using FocusFunctions.Core.Processing;
+global using Microsoft.Azure.Functions.Worker;
+global using Microsoft.Extensions.Logging;

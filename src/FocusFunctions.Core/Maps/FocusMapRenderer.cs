@@ -1,0 +1,115 @@
+using System.Globalization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFunctions.Core.Maps;
+
+/// <summary>
+/// Heat maps of defocus as PNG: one tile's patch grid (the CLI's --map) or a slide's tiles laid out by grid position
+/// (the HTTP API's focusmap.png), each with a colour bar labelled in µm and swatches for no tissue and failed.
+/// </summary>
+public static class FocusMapRenderer
+{
+    public const double DefaultThresholdMicrons = 2.0;
+
+    /// <summary>Largest number of cells along one axis of a map.</summary>
+    public const int MaxCellsPerAxis = 2048;
+
+    private const int Margin = 8;
+    private const int MinLegendWidth = 260;
+    private const int TextScale = 2;
+
+    /// <summary>A tile's patches coloured by defocus; patches without enough tissue grey. A tile without a grid is one dark cell.</summary>
+    public static byte[] RenderTile(TileScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        double threshold = score.ThresholdMicrons > 0 ? score.ThresholdMicrons : DefaultThresholdMicrons;
+        var cells = score.Grid is { } grid
+            ? grid.Patches.Select(p => (p.Column, p.Row, p.DefocusMicrons is { } d ? DefocusPalette.ForDefocus(d, threshold) : DefocusPalette.NoTissue))
+            : [(0, 0, DefocusPalette.Failed)];
+        return Render(cells.ToList(), threshold, targetSize: 480);
+    }
+
+    /// <summary>A slide's tiles at their grid positions (X right, Y down); positions without a tile stay white.</summary>
+    public static byte[] RenderMosaic(IEnumerable<(int X, int Y, double? DefocusMicrons, FocusVerdict Verdict)> tiles, double thresholdMicrons = DefaultThresholdMicrons)
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(thresholdMicrons);
+        var list = tiles.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("A mosaic needs at least one tile.", nameof(tiles));
+        }
+
+        int minX = list.Min(t => t.X), minY = list.Min(t => t.Y);
+        var cells = list.Select(t => (t.X - minX, t.Y - minY, DefocusPalette.For(t.Verdict, t.DefocusMicrons, thresholdMicrons))).ToList();
+        return Render(cells, thresholdMicrons, targetSize: 768);
+    }
+
+    private static byte[] Render(IReadOnlyList<(int Column, int Row, Rgb24 Colour)> cells, double threshold, int targetSize)
+    {
+        int columns = cells.Max(c => c.Column) + 1, rows = cells.Max(c => c.Row) + 1;
+        if (columns > MaxCellsPerAxis || rows > MaxCellsPerAxis)
+        {
+            throw new ArgumentException($"The map would be {columns}x{rows} cells; at most {MaxCellsPerAxis} per side are drawn.");
+        }
+
+        int cell = Math.Clamp(targetSize / Math.Max(columns, rows), 2, 64);
+        int gap = cell >= 8 ? 1 : 0;
+        int mapWidth = columns * cell, mapHeight = rows * cell;
+        int width = Math.Max(mapWidth, MinLegendWidth) + 2 * Margin;
+        int legendTop = Margin + mapHeight + Margin;
+        int height = legendTop + Legend.Height + Margin;
+
+        using var image = new Image<Rgb24>(width, height, DefocusPalette.Background);
+        foreach (var (column, row, colour) in cells)
+        {
+            Canvas.Fill(image, Margin + column * cell, Margin + row * cell, cell - gap, cell - gap, colour);
+        }
+
+        Legend.Draw(image, Margin, legendTop, width - 2 * Margin, threshold);
+        using var png = new MemoryStream();
+        image.SaveAsPng(png);
+        return png.ToArray();
+    }
+
+    private static class Legend
+    {
+        private const int BarHeight = 12;
+        private const int TextHeight = BitmapFont.Height * TextScale;
+
+        public const int Height = BarHeight + 4 + TextHeight + 8 + TextHeight;
+
+        public static void Draw(Image<Rgb24> image, int left, int top, int width, double threshold)
+        {
+            int barWidth = width - 40;
+            for (int x = 0; x < barWidth; x++)
+            {
+                var colour = DefocusPalette.ForDefocus(2 * threshold * x / (barWidth - 1), threshold);
+                Canvas.Fill(image, left + x, top, 1, BarHeight, colour);
+            }
+
+            int labelsTop = top + BarHeight + 4;
+            foreach (var (value, fraction) in new[] { (0.0, 0.0), (threshold, 0.5), (2 * threshold, 1.0) })
+            {
+                int tickX = left + (int)Math.Round(fraction * (barWidth - 1));
+                Canvas.Fill(image, tickX, top + BarHeight, 1, 3, DefocusPalette.Ink);
+                string label = (fraction == 1.0 ? ">" : "") + value.ToString("0.#", CultureInfo.InvariantCulture);
+                int labelWidth = BitmapFont.Measure(label, TextScale);
+                int labelX = Math.Clamp(tickX - labelWidth / 2, left, left + barWidth - labelWidth);
+                BitmapFont.Draw(image, label, labelX, labelsTop, TextScale, DefocusPalette.Ink);
+            }
+
+            BitmapFont.Draw(image, "UM", left + barWidth + 8, top, TextScale, DefocusPalette.Ink);
+
+            int swatchesTop = labelsTop + TextHeight + 8;
+            int x0 = left;
+            foreach (var (colour, label) in new[] { (DefocusPalette.NoTissue, "NO TISSUE"), (DefocusPalette.Failed, "FAILED") })
+            {
+                Canvas.Fill(image, x0, swatchesTop, TextHeight, TextHeight, colour);
+                BitmapFont.Draw(image, label, x0 + TextHeight + 4, swatchesTop, TextScale, DefocusPalette.Ink);
+                x0 += TextHeight + 4 + BitmapFont.Measure(label, TextScale) + 16;
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+using FocusFunctions.Core.Scoring;
+
+namespace FocusFunctions.Core.Processing;
+
+/// <summary>Turns a tile score into its result row.</summary>
+public static class ResultRows
+{
+    /// <summary>Table properties hold at most 64 KiB, i.e. 32K UTF-16 characters; a longer patch list is left out.</summary>
+    public const int MaxPatchDefocusLength = 32 * 1024;
+
+    public static FocusResultEntity Create(string blobName, TileKey key, string sourceETag, TileScore score, TileStage stage,
+        TileLocation location, DateTimeOffset scoredAt, long durationMs) => new()
+        {
+            PartitionKey = key.PartitionKey,
+            RowKey = key.RowKey,
+            BlobName = blobName,
+            SourceETag = sourceETag,
+            Stage = stage.ToString(),
+            Verdict = score.Verdict.ToString(),
+            Location = location.ToString(),
+            DefocusMicrons = score.DefocusMicrons,
+            WorstPatchMicrons = score.WorstPatchMicrons,
+            OutOfFocusFraction = score.OutOfFocusFraction,
+            TissueFraction = score.TissueFraction,
+            PatchCount = score.PatchCount,
+            Width = score.Width,
+            Height = score.Height,
+            MicronsPerPixel = score.MicronsPerPixel,
+            ThresholdMicrons = score.ThresholdMicrons,
+            ModelName = score.ModelName,
+            ModelVersion = score.ModelVersion,
+            Error = score.Error,
+            ScoredAtUtc = scoredAt,
+            DurationMs = durationMs,
+            TileX = key.TileX,
+            TileY = key.TileY,
+            GridColumns = score.Grid?.Columns,
+            GridRows = score.Grid?.Rows,
+            PatchSize = score.Grid?.PatchSize,
+            PatchDefocus = score.Grid is { } grid ? FormatPatchDefocus(grid) : null,
+        };
+
+    /// <summary>Where a verdict sends a tile: out of focus to rejected, unreadable to quarantine, the rest stays.</summary>
+    public static TileLocation DestinationFor(FocusVerdict verdict) => verdict switch
+    {
+        FocusVerdict.OutOfFocus => TileLocation.Rejected,
+        FocusVerdict.Failed => TileLocation.Quarantine,
+        _ => TileLocation.Tiles,
+    };
+
+    public static string? FormatPatchDefocus(PatchGrid grid)
+    {
+        var builder = new StringBuilder(grid.Patches.Count * 5);
+        for (int i = 0; i < grid.Patches.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(',');
+            }
+
+            if (grid.Patches[i].DefocusMicrons is { } d)
+            {
+                builder.Append(Math.Round(d, 2).ToString("0.##", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.Length <= MaxPatchDefocusLength ? builder.ToString() : null;
+    }
+
+    public static double?[] ParsePatchDefocus(string? patchDefocus)
+    {
+        if (string.IsNullOrEmpty(patchDefocus))
+        {
+            return [];
+        }
+
+        return patchDefocus.Split(',')
+            .Select(s => s.Length == 0 ? (double?)null : double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))
+            .ToArray();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using FocusFunctions.App.Functions;
+using FocusFunctions.Core.Maps;
+using Microsoft.Extensions.DependencyInjection;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFunctions.App.Tests.Functions;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class FocusMapFunctionTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Run_ProcessedSlide_PngWithTilesColouredByVerdictAndDefocus()
+    {
+        await using var storage = await SeededSlide.CreateAsync(azurite);
+        var function = ActivatorUtilities.CreateInstance<FocusMapFunction>(storage.Services);
+
+        var response = HttpAssert.Status(HttpStatusCode.OK, await function.Run(
+            new TestHttpRequestData("http://localhost/api/slides/slide-h/focusmap.png"), SeededSlide.Slide, CancellationToken.None));
+
+        Assert.True(response.Headers.TryGetValues("Content-Type", out var types));
+        Assert.Equal("image/png", types.Single());
+        using var map = Image.Load<Rgb24>(response.BodyBytes());
+        // 3 x 2 tiles of 64 px cells after an 8 px margin: sample the middle of each cell.
+        Rgb24 Cell(int x, int y) => map[8 + x * 64 + 32, 8 + y * 64 + 32];
+        Assert.True(Cell(0, 0).G > Cell(0, 0).R, "a sharp tile is green");
+        Assert.True(Cell(0, 1).R > Cell(0, 1).G && Cell(0, 1).G < DefocusPalette.AtThreshold.G, "a defocused tile is past yellow, towards red");
+        Assert.Equal(DefocusPalette.NoTissue, Cell(1, 1));
+        Assert.Equal(DefocusPalette.Failed, Cell(2, 0));
+        Assert.Equal(DefocusPalette.Background, Cell(2, 1));
+    }
+
+    [Fact]
+    public async Task Run_SlideWithoutGridPositions_NotFound()
+    {
+        await using var storage = await TestStorage.CreateAsync(azurite);
+        await storage.UploadAsync("unplaced/tile-a.png", TestTiles.Sharp);
+        await storage.Processor.ProcessAsync("unplaced/tile-a.png", CancellationToken.None);
+        var function = ActivatorUtilities.CreateInstance<FocusMapFunction>(storage.Services);
+
+        var json = HttpAssert.Json(HttpStatusCode.NotFound, await function.Run(
+            new TestHttpRequestData("http://localhost/api/slides/unplaced/focusmap.png"), "unplaced", CancellationToken.None));
+
+        Assert.Contains("GridPositionPattern", json.GetProperty("error").GetString());
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using FocusFunctions.Core.Storage;
+
+namespace FocusFunctions.App.Tests.Infrastructure;
+
+/// <summary>
+/// A real Azurite (npm package from the repository's package.json) on free loopback ports with in-memory persistence,
+/// started for the tests and killed afterwards. Restartable mid-test to simulate a storage outage; in-memory
+/// persistence means a restart also loses every container, blob and table.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public int BlobPort { get; private set; }
+    public int QueuePort { get; private set; }
+    public int TablePort { get; private set; }
+
+    public string ConnectionString => StorageConnection.Development(BlobPort, QueuePort, TablePort);
+
+    public async Task InitializeAsync()
+    {
+        await EnsureInstalledAsync();
+        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
+        await StartAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        Stop();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Kills Azurite (all its data is lost) and starts it again on the same ports.</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        await StartAsync();
+    }
+
+    public void Stop()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", "azurite"))
+        {
+            WorkingDirectory = Path.GetTempPath(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent",
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", $"{BlobPort}", "--queuePort", $"{QueuePort}", "--tablePort", $"{TablePort}",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        process.OutputDataReceived += (_, e) => Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => Capture(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitForPortsAsync(process);
+    }
+
+    private async Task WaitForPortsAsync(Process process)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (int port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}: {Output()}");
+                }
+
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50);
+                }
+            }
+        }
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // A fresh clone has no node_modules yet: restore the pinned Azurite from package-lock.json once.
+    private static async Task EnsureInstalledAsync()
+    {
+        await InstallLock.WaitAsync();
+        try
+        {
+            if (File.Exists(Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", "azurite")))
+            {
+                return;
+            }
+
+            var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = RepositoryPaths.Root, UseShellExecute = false })
+                ?? throw new InvalidOperationException("npm did not start; install Node.js and run 'npm ci' in the repository root.");
+            await npm.WaitForExitAsync();
+            if (npm.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"'npm ci' failed with exit code {npm.ExitCode}; run it in the repository root.");
+            }
+        }
+        finally
+        {
+            InstallLock.Release();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "Azurite";
+}

@@ -1,0 +1,23 @@
+namespace FocusFunctions.App.Tests.Infrastructure;
+
+internal static class RepositoryPaths
+{
+    /// <summary>The repository root: the first folder above the test binaries holding FocusFunctions.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The shared, read-only open images (../shared/data/histology from the repository root).</summary>
+    public static string Histology => Path.Combine(Root, "..", "shared", "data", "histology");
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FocusFunctions.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No FocusFunctions.sln above {AppContext.BaseDirectory}.");
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FocusFunctions.App.Tests.Infrastructure;
+
+/// <summary>
+/// A processed 3 x 2 slide for the HTTP API tests: two sharp tiles, one defocused, one background, one unreadable and
+/// one grid position left empty, plus a tile of another slide that must never show up.
+/// </summary>
+public static class SeededSlide
+{
+    public const string Slide = "slide-h";
+
+    public static readonly IReadOnlyDictionary<string, byte[]> Tiles = new Dictionary<string, byte[]>
+    {
+        [$"{Slide}/x000_y000.png"] = TestTiles.Sharp,
+        [$"{Slide}/x001_y000.png"] = TestTiles.SecondSharp,
+        [$"{Slide}/x002_y000.png"] = TestTiles.Text,
+        [$"{Slide}/x000_y001.png"] = TestTiles.Defocused,
+        [$"{Slide}/x001_y001.png"] = TestTiles.Background,
+        ["other-slide/x000_y001.png"] = TestTiles.Defocused,
+    };
+
+    public static async Task<TestStorage> CreateAsync(AzuriteFixture azurite)
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        foreach (var (name, content) in Tiles)
+        {
+            await storage.UploadAsync(name, content);
+        }
+
+        await storage.Services.GetRequiredService<PendingTileSweeper>().SweepAsync(null, CancellationToken.None);
+        return storage;
+    }
+}
