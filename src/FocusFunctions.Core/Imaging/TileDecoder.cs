@@ -36,7 +36,7 @@ public static class TileDecoder
             throw new TileDecodeException($"The file is {input.LongLength:N0} bytes; the limit is {limits.MaxBytes:N0} bytes.");
         }
 
-        using var buffer = new MemoryStream(input, writable: false);
+        using var buffer = new MemoryStream(input, 0, input.Length, writable: false, publiclyVisible: true);
         return Decode(buffer, limits);
     }
 
@@ -75,6 +75,12 @@ public static class TileDecoder
                 $"The {format.Name} header declares {info.Width}x{info.Height} = {pixels:N0} pixels; the limit is {limits.MaxPixels:N0}.");
         }
 
+        if (format is JpegFormat && !EndsWithJpegEndMarker(buffer))
+        {
+            // ImageSharp fills a truncated JPEG with grey instead of failing; grey would score as "no tissue".
+            throw new TileDecodeException("The JPEG data is truncated: it has no end-of-image marker.");
+        }
+
         PngIntegrity.ThrowIfTruncated(buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray());
         buffer.Position = 0;
         try
@@ -105,6 +111,25 @@ public static class TileDecoder
     private static bool IsImageSharpFailure(Exception ex) =>
         ex is ImageFormatException or UnknownImageFormatException or NotSupportedException or InvalidDataException
             or EndOfStreamException or IndexOutOfRangeException or ArgumentException or InvalidOperationException;
+
+    private static bool EndsWithJpegEndMarker(MemoryStream buffer)
+    {
+        // Some writers pad after EOI; skip trailing zero bytes before looking for FF D9.
+        long end = buffer.Length;
+        while (end > 2)
+        {
+            buffer.Position = end - 1;
+            if (buffer.ReadByte() != 0)
+            {
+                break;
+            }
+
+            end--;
+        }
+
+        buffer.Position = Math.Max(0, end - 2);
+        return buffer.ReadByte() == 0xFF && buffer.ReadByte() == 0xD9;
+    }
 
     private static MemoryStream ReadBounded(Stream input, long maxBytes)
     {

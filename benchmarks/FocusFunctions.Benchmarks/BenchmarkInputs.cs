@@ -1,0 +1,80 @@
+using FocusFunctions.Core.Imaging;
+using FocusFunctions.Core.Inference;
+using FocusFunctions.Core.Scoring;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace FocusFunctions.Benchmarks;
+
+/// <summary>Shared inputs: a real 1024×1024 H&amp;E tile (from ../shared, CMU-1 at ≈0.5 µm/px) and the models.</summary>
+public static class BenchmarkInputs
+{
+    public const int TileSize = 1024;
+
+    public static string Root { get; } = FindRoot();
+
+    public static string ShippedModel => Path.Combine(Root, "models", "focus-model.onnx");
+
+    /// <summary>The reference architecture (InceptionV3 + six FC) exported by training/export.py; see scripts/benchmark.sh.</summary>
+    public static string ReferenceModel =>
+        Environment.GetEnvironmentVariable("FOCUS_REFERENCE_MODEL") ?? Path.Combine(Root, "artifacts", "inception_v3.onnx");
+
+    public static byte[] TilePng { get; } = Encode(new PngEncoder());
+
+    public static byte[] TileJpeg { get; } = Encode(new JpegEncoder { Quality = 90 });
+
+    public static OnnxFocusModel LoadModel(string path, int threads, int maxBatch)
+    {
+        var options = new ScoringOptions { ModelPath = path, IntraOpThreads = threads, MaxBatchSize = maxBatch };
+        var card = File.Exists(ModelCard.PathFor(path))
+            ? null
+            : new ModelCard { Name = Path.GetFileNameWithoutExtension(path), Version = "reference", MicronsPerPixel = 0.5, PatchSize = 320 };
+        return new OnnxFocusModel(options, NullLogger.Instance, card);
+    }
+
+    public static TileScorer Scorer(IFocusModel model, int maxBatch = 16) =>
+        new(model, Options.Create(new ScoringOptions { MaxBatchSize = maxBatch }), NullLogger<TileScorer>.Instance);
+
+    /// <summary>A batch of real patches (from the tile) as the model's input tensor.</summary>
+    public static float[] Patches(int count)
+    {
+        var image = TileDecoder.Decode(TilePng, new DecodeLimits(1 << 28, 1 << 28, TiffPageSelection.First)).Image;
+        var regions = PatchLayout.Cover(image.Width, image.Height, 320);
+        int length = 3 * 320 * 320;
+        var tensor = new float[count * length];
+        for (int i = 0; i < count; i++)
+        {
+            PatchTensor.Write(image, regions[i % regions.Count], 320, tensor.AsSpan(i * length, length));
+        }
+
+        return tensor;
+    }
+
+    private static byte[] Encode(SixLabors.ImageSharp.Formats.IImageEncoder encoder)
+    {
+        using var source = Image.Load<Rgb24>(Path.Combine(Root, "..", "shared", "data", "histology", "cmu1-small-region-he-skin.png"));
+        source.Mutate(x => x.Crop(new Rectangle(600, 1200, TileSize, TileSize)));
+        using var stream = new MemoryStream();
+        source.Save(stream, encoder);
+        return stream.ToArray();
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FocusFunctions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        // BenchmarkDotNet runs from a generated folder below bin/; the working directory is the fallback.
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Attributes;
+using FocusFunctions.Core.Inference;
+
+namespace FocusFunctions.Benchmarks;
+
+/// <summary>
+/// Model cost per 320×320 patch on one CPU thread, shipped model against the reference architecture
+/// (InceptionV3 + six fully connected layers) in the same run. Times are per patch (OperationsPerInvoke).
+/// </summary>
+[MemoryDiagnoser]
+public class InferenceBenchmarks
+{
+    private const int Batched = 16;
+    private OnnxFocusModel _shipped = null!;
+    private OnnxFocusModel _reference = null!;
+    private float[] _one = null!;
+    private float[] _batch = null!;
+    private readonly float[] _results = new float[Batched];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _shipped = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: Batched);
+        _reference = BenchmarkInputs.LoadModel(BenchmarkInputs.ReferenceModel, threads: 1, maxBatch: Batched);
+        _one = BenchmarkInputs.Patches(1);
+        _batch = BenchmarkInputs.Patches(Batched);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _shipped.Dispose();
+        _reference.Dispose();
+    }
+
+    [Benchmark(Baseline = true)]
+    public void ShippedSinglePatch() => _shipped.Predict(_one, 1, _results);
+
+    [Benchmark(OperationsPerInvoke = Batched)]
+    public void ShippedBatchOf16() => _shipped.Predict(_batch, Batched, _results);
+
+    [Benchmark]
+    public void ReferenceInceptionSinglePatch() => _reference.Predict(_one, 1, _results);
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(FocusFunctions.Benchmarks.BenchmarkInputs).Assembly).Run(args);

@@ -1,0 +1,63 @@
+# azd postdeploy hook: subscribes the Function's blob trigger to tile uploads.
+#
+# The Event Grid webhook is the blobs extension endpoint of the deployed app, signed with the
+# host's blobs_extension system key. That key only exists once the deployed code has started
+# with its Event Grid blob trigger, so the subscription cannot be part of the Bicep.
+# azd passes the Bicep outputs as environment variables. Idempotent: safe on every deploy.
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+foreach ($name in 'AZURE_FUNCTION_APP_NAME', 'RESOURCE_GROUP', 'EVENT_GRID_SYSTEM_TOPIC_NAME') {
+    if (-not [Environment]::GetEnvironmentVariable($name)) {
+        throw "$name is not set: run this through azd (azd up / azd deploy)."
+    }
+}
+
+$appName = $env:AZURE_FUNCTION_APP_NAME
+$resourceGroup = $env:RESOURCE_GROUP
+$topicName = $env:EVENT_GRID_SYSTEM_TOPIC_NAME
+$functionName = 'ProcessTile'
+$subscriptionName = 'processor-tiles'
+$container = if ($env:TILES_CONTAINER) { $env:TILES_CONTAINER } else { 'tiles' }
+$hostName = if ($env:AZURE_FUNCTION_APP_HOSTNAME) { $env:AZURE_FUNCTION_APP_HOSTNAME } else { "$appName.azurewebsites.net" }
+$attempts = 20
+
+Write-Host "Reading the blobs_extension key of $appName..."
+$key = ''
+for ($attempt = 1; ; $attempt++) {
+    $key = az functionapp keys list `
+        --resource-group $resourceGroup `
+        --name $appName `
+        --query 'systemKeys.blobs_extension' `
+        --output tsv 2>$null
+    if ($LASTEXITCODE -eq 0 -and $key) { break }
+    if ($attempt -ge $attempts) {
+        throw "No blobs_extension key after $attempts tries. Is $functionName (a blob trigger with Source = EventGrid) deployed, and are you signed in with 'az login'?"
+    }
+    Write-Host "  not there yet (the host may still be starting); retry $attempt of $attempts in 15 s"
+    Start-Sleep -Seconds 15
+}
+
+# The key is a secret: it goes straight into the subscription and is never printed.
+$endpoint = "https://$hostName/runtime/webhooks/blobs?functionName=Host.Functions.$functionName&code=$key"
+# On Windows az is a batch file (az.cmd): cmd.exe would split an unquoted URL at its '&'.
+if ($env:OS -eq 'Windows_NT') { $endpoint = '"' + $endpoint + '"' }
+
+Write-Host "Subscribing $functionName to uploads in '$container' (Event Grid topic $topicName)..."
+az eventgrid system-topic event-subscription create `
+    --name $subscriptionName `
+    --resource-group $resourceGroup `
+    --system-topic-name $topicName `
+    --endpoint-type webhook `
+    --endpoint $endpoint `
+    --event-delivery-schema eventgridschema `
+    --included-event-types Microsoft.Storage.BlobCreated `
+    --subject-begins-with "/blobServices/default/containers/$container/" `
+    --advanced-filter data.api StringIn PutBlob PutBlockList FlushWithClose CopyBlob `
+    --max-delivery-attempts 30 `
+    --event-ttl 1440 `
+    --only-show-errors `
+    --output none
+if ($LASTEXITCODE -ne 0) { throw "Creating the Event Grid subscription failed." }
+
+Write-Host "Done: uploads to '$container' now trigger $functionName."

@@ -1,0 +1,58 @@
+#!/bin/sh
+# azd postdeploy hook: subscribes the Function's blob trigger to tile uploads.
+#
+# The Event Grid webhook is the blobs extension endpoint of the deployed app, signed with the
+# host's blobs_extension system key. That key only exists once the deployed code has started
+# with its Event Grid blob trigger, so the subscription cannot be part of the Bicep.
+# azd passes the Bicep outputs as environment variables. Idempotent: safe on every deploy.
+set -eu
+
+: "${AZURE_FUNCTION_APP_NAME:?not set: run this through azd (azd up / azd deploy)}"
+: "${RESOURCE_GROUP:?not set: run this through azd (azd up / azd deploy)}"
+: "${EVENT_GRID_SYSTEM_TOPIC_NAME:?not set: run this through azd (azd up / azd deploy)}"
+
+function_name="ProcessTile"
+subscription_name="processor-tiles"
+container="${TILES_CONTAINER:-tiles}"
+host="${AZURE_FUNCTION_APP_HOSTNAME:-$AZURE_FUNCTION_APP_NAME.azurewebsites.net}"
+attempts=20
+
+echo "Reading the blobs_extension key of $AZURE_FUNCTION_APP_NAME..."
+key=""
+attempt=1
+while :; do
+  key=$(az functionapp keys list \
+    --resource-group "$RESOURCE_GROUP" \
+    --name "$AZURE_FUNCTION_APP_NAME" \
+    --query "systemKeys.blobs_extension" \
+    --output tsv 2>/dev/null || true)
+  [ -n "$key" ] && break
+  if [ "$attempt" -ge "$attempts" ]; then
+    echo "No blobs_extension key after $attempts tries. Is $function_name (a blob trigger with Source = EventGrid) deployed, and are you signed in with 'az login'?" >&2
+    exit 1
+  fi
+  echo "  not there yet (the host may still be starting); retry $attempt of $attempts in 15 s"
+  attempt=$((attempt + 1))
+  sleep 15
+done
+
+# The key is a secret: it goes straight into the subscription and is never printed.
+endpoint="https://$host/runtime/webhooks/blobs?functionName=Host.Functions.$function_name&code=$key"
+
+echo "Subscribing $function_name to uploads in '$container' (Event Grid topic $EVENT_GRID_SYSTEM_TOPIC_NAME)..."
+az eventgrid system-topic event-subscription create \
+  --name "$subscription_name" \
+  --resource-group "$RESOURCE_GROUP" \
+  --system-topic-name "$EVENT_GRID_SYSTEM_TOPIC_NAME" \
+  --endpoint-type webhook \
+  --endpoint "$endpoint" \
+  --event-delivery-schema eventgridschema \
+  --included-event-types Microsoft.Storage.BlobCreated \
+  --subject-begins-with "/blobServices/default/containers/$container/" \
+  --advanced-filter data.api StringIn PutBlob PutBlockList FlushWithClose CopyBlob \
+  --max-delivery-attempts 30 \
+  --event-ttl 1440 \
+  --only-show-errors \
+  --output none
+
+echo "Done: uploads to '$container' now trigger $function_name."

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FocusFunctions.Cli;
+
+/// <summary>Prints results as a table for people, or as JSON lines / CSV for programs (never mixed with progress).</summary>
+public abstract class ResultWriter(TextWriter output)
+{
+    protected TextWriter Output { get; } = output;
+
+    public static ResultWriter For(OutputFormat format, TextWriter output) => format switch
+    {
+        OutputFormat.Json => new JsonLines(output),
+        OutputFormat.Csv => new Csv(output),
+        _ => new Table(output),
+    };
+
+    public virtual void Begin()
+    {
+    }
+
+    public abstract void Write(string path, TileScore score);
+
+    public virtual void End()
+    {
+    }
+
+    /// <summary>The fields every format carries, in one place.</summary>
+    public sealed record Row(
+        string Path,
+        string Verdict,
+        double? DefocusMicrons,
+        double? WorstPatchMicrons,
+        double TissueFraction,
+        int PatchCount,
+        double OutOfFocusFraction,
+        int Width,
+        int Height,
+        double MicronsPerPixel,
+        double ThresholdMicrons,
+        string? Model,
+        string? Error)
+    {
+        public static Row From(string path, TileScore s) => new(
+            path,
+            s.Verdict.ToString(),
+            Round(s.DefocusMicrons),
+            Round(s.WorstPatchMicrons),
+            Math.Round(s.TissueFraction, 4),
+            s.PatchCount,
+            Math.Round(s.OutOfFocusFraction, 4),
+            s.Width,
+            s.Height,
+            s.MicronsPerPixel,
+            s.ThresholdMicrons,
+            s.ModelName is null ? null : $"{s.ModelName} {s.ModelVersion}",
+            s.Error);
+
+        private static double? Round(double? value) => value is null ? null : Math.Round(value.Value, 3);
+    }
+
+    private sealed class JsonLines(TextWriter output) : ResultWriter(output)
+    {
+        private static readonly JsonSerializerOptions Options = new()
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+
+        public override void Write(string path, TileScore score) =>
+            Output.WriteLine(JsonSerializer.Serialize(Row.From(path, score), Options));
+    }
+
+    private sealed class Csv(TextWriter output) : ResultWriter(output)
+    {
+        public override void Begin() =>
+            Output.WriteLine("path,verdict,defocusMicrons,worstPatchMicrons,tissueFraction,patchCount,outOfFocusFraction,width,height,micronsPerPixel,thresholdMicrons,model,error");
+
+        public override void Write(string path, TileScore score)
+        {
+            var r = Row.From(path, score);
+            string[] fields =
+            [
+                r.Path, r.Verdict, Number(r.DefocusMicrons), Number(r.WorstPatchMicrons), Number(r.TissueFraction),
+                r.PatchCount.ToString(CultureInfo.InvariantCulture), Number(r.OutOfFocusFraction),
+                r.Width.ToString(CultureInfo.InvariantCulture), r.Height.ToString(CultureInfo.InvariantCulture),
+                Number(r.MicronsPerPixel), Number(r.ThresholdMicrons), r.Model ?? "", r.Error ?? "",
+            ];
+            Output.WriteLine(string.Join(',', fields.Select(Quote)));
+        }
+
+        private static string Number(double? value) => value?.ToString("0.####", CultureInfo.InvariantCulture) ?? "";
+
+        // RFC 4180: quote fields holding separators, quotes or line breaks; double the quotes inside.
+        private static string Quote(string field) =>
+            field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
+    }
+
+    private sealed class Table(TextWriter output) : ResultWriter(output)
+    {
+        private readonly List<Row> _rows = [];
+
+        public override void Write(string path, TileScore score) => _rows.Add(Row.From(path, score));
+
+        public override void End()
+        {
+            int pathWidth = Math.Clamp(_rows.Count == 0 ? 4 : _rows.Max(r => r.Path.Length), 4, 80);
+            Output.WriteLine($"{"TILE".PadRight(pathWidth)}  {"VERDICT",-10}  {"DEFOCUS µm",10}  {"WORST µm",8}  {"TISSUE",6}  {"PATCHES",7}  {"OOF",5}  NOTE");
+            foreach (var r in _rows)
+            {
+                string path = r.Path.Length > pathWidth ? "…" + r.Path[^(pathWidth - 1)..] : r.Path.PadRight(pathWidth);
+                Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}  {r.Verdict,-10}  {Format(r.DefocusMicrons),10}  {Format(r.WorstPatchMicrons),8}  {r.TissueFraction,6:P0}  {r.PatchCount,7}  {r.OutOfFocusFraction,5:P0}  {r.Error}"));
+            }
+
+            var counts = _rows.GroupBy(r => r.Verdict).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
+            Output.WriteLine($"{_rows.Count} tiles: {string.Join(", ", counts)}");
+        }
+
+        private static string Format(double? value) => value?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-";
+    }
+}

@@ -1,0 +1,201 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFunctions.Core.Tests.Imaging;
+
+public class TileDecoderTests
+{
+    private static readonly DecodeLimits Limits = new(64L * 1024 * 1024, 50_000_000, TiffPageSelection.First);
+
+    [Fact]
+    public void Decode_Png_KeepsExactPixels()
+    {
+        using var source = TestImages.Texture(37, 23);
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new PngEncoder()), Limits);
+
+        Assert.Equal("PNG", decoded.Format);
+        Assert.Equal(TestImages.ToRgb(source).Pixels, decoded.Image.Pixels);
+    }
+
+    [Fact]
+    public void Decode_Bmp_KeepsExactPixels()
+    {
+        using var source = TestImages.Texture(19, 11);
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel24 }), Limits);
+
+        Assert.Equal(TestImages.ToRgb(source).Pixels, decoded.Image.Pixels);
+    }
+
+    [Fact]
+    public void Decode_Tiff_KeepsExactPixels()
+    {
+        using var source = TestImages.Texture(21, 17);
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new TiffEncoder()), Limits);
+
+        Assert.Equal("TIFF", decoded.Format);
+        Assert.Equal(TestImages.ToRgb(source).Pixels, decoded.Image.Pixels);
+    }
+
+    [Fact]
+    public void Decode_Jpeg_IsCloseToSource()
+    {
+        using var source = new Image<Rgb24>(64, 64, new Rgb24(200, 120, 170));
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new JpegEncoder { Quality = 95 }), Limits);
+
+        Assert.Equal("JPEG", decoded.Format);
+        Assert.All(decoded.Image.Pixels.Chunk(3), p => Assert.InRange(Math.Abs(p[0] - 200) + Math.Abs(p[1] - 120) + Math.Abs(p[2] - 170), 0, 12));
+    }
+
+    [Fact]
+    public void Decode_GrayscalePng_BecomesEqualRgbChannels()
+    {
+        using var source = new Image<L8>(8, 4, new L8(77));
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Grayscale }), Limits);
+
+        Assert.All(decoded.Image.Pixels, v => Assert.Equal(77, v));
+    }
+
+    [Fact]
+    public void Decode_PalettePng_MapsToRgb()
+    {
+        using var source = new Image<Rgb24>(8, 8, new Rgb24(10, 200, 30));
+        var png = TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Palette });
+        var decoded = TileDecoder.Decode(png, Limits);
+
+        Assert.Equal([10, 200, 30], decoded.Image.Pixels.Take(3).Select(b => (int)b));
+    }
+
+    [Fact]
+    public void Decode_SixteenBitPng_ScalesToEightBits()
+    {
+        using var source = new Image<Rgb48>(4, 4, new Rgb48(65535, 32896, 0));
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.Rgb }), Limits);
+
+        Assert.Equal([255, 128, 0], decoded.Image.Pixels.Take(3).Select(b => (int)b));
+    }
+
+    [Fact]
+    public void Decode_SixteenBitGrayTiff_ScalesToEightBits()
+    {
+        using var source = new Image<L16>(4, 4, new L16(257 * 90));
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit16 }), Limits);
+
+        Assert.All(decoded.Image.Pixels, v => Assert.Equal(90, v));
+    }
+
+    [Fact]
+    public void Decode_Alpha_IsCompositedOnWhite()
+    {
+        using var source = new Image<Rgba32>(2, 1);
+        source[0, 0] = new Rgba32(0, 0, 0, 0);
+        source[1, 0] = new Rgba32(0, 100, 200, 128);
+        var decoded = TileDecoder.Decode(TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.RgbWithAlpha }), Limits);
+
+        Assert.Equal([255, 255, 255], decoded.Image.Pixels[..3].Select(b => (int)b));
+        Assert.Equal([127, 177, 227], decoded.Image.Pixels[3..].Select(b => (int)b));
+    }
+
+    [Fact]
+    public void Decode_MultiPageTiff_TakesFirstPageByDefault()
+    {
+        var pages = ZStack();
+        var decoded = TileDecoder.Decode(TiffWriter.MultiPage(pages), Limits);
+
+        Assert.Equal(0, decoded.PageUsed);
+        Assert.Equal(pages[0].Pixels, decoded.Image.Pixels);
+    }
+
+    [Fact]
+    public void Decode_MultiPageTiff_SharpestPicksLargestStandardDeviation()
+    {
+        var pages = ZStack();
+        var decoded = TileDecoder.Decode(TiffWriter.MultiPage(pages), Limits with { TiffPage = TiffPageSelection.Sharpest });
+
+        Assert.Equal(3, decoded.PageCount);
+        Assert.Equal(1, decoded.PageUsed);
+        Assert.Equal(pages[1].Pixels, decoded.Image.Pixels);
+    }
+
+    [Fact]
+    public void Decode_HeaderDeclaringHugeImage_IsRefusedBeforeDecoding()
+    {
+        var bomb = PngHeader.Declaring(100_000, 100_000);
+
+        var error = Assert.Throws<TileDecodeException>(() => TileDecoder.Decode(bomb, Limits));
+        Assert.Contains("100000x100000", error.Message);
+        Assert.Contains("limit", error.Message);
+    }
+
+    [Fact]
+    public void Decode_TooManyBytes_IsRefused()
+    {
+        using var source = TestImages.Texture(64, 64);
+        var png = TestImages.Encode(source, new PngEncoder());
+
+        var error = Assert.Throws<TileDecodeException>(() => TileDecoder.Decode(new MemoryStream(png), Limits with { MaxBytes = 100 }));
+        Assert.Contains("limit", error.Message);
+    }
+
+    [Fact]
+    public void Decode_NonSeekableStreamOverLimit_IsRefused()
+    {
+        using var source = TestImages.Texture(64, 64);
+        var png = TestImages.Encode(source, new PngEncoder());
+
+        Assert.Throws<TileDecodeException>(() => TileDecoder.Decode(new ForwardOnlyStream(png), Limits with { MaxBytes = 100 }));
+    }
+
+    [Fact]
+    public void Decode_EmptyFile_SaysEmpty()
+    {
+        var error = Assert.Throws<TileDecodeException>(() => TileDecoder.Decode([], Limits));
+        Assert.Contains("empty", error.Message);
+    }
+
+    [Fact]
+    public void Decode_TextNamedPng_SaysNotAnImage()
+    {
+        var error = Assert.Throws<TileDecodeException>(() => TileDecoder.Decode("hello, I am not a picture"u8.ToArray(), Limits));
+        Assert.Contains("Not a supported image", error.Message);
+    }
+
+    [Fact]
+    public void Decode_Gif_IsNotSupported()
+    {
+        using var source = TestImages.Texture(8, 8);
+        var error = Assert.Throws<TileDecodeException>(() => TileDecoder.Decode(TestImages.Encode(source, new GifEncoder()), Limits));
+        Assert.Contains("PNG, JPEG, TIFF or BMP", error.Message);
+    }
+
+    [Theory]
+    [InlineData("png")]
+    [InlineData("jpeg")]
+    public void Decode_TruncatedFile_SaysCorrupt(string format)
+    {
+        using var source = TestImages.Texture(200, 200);
+        var full = TestImages.Encode(source, format == "png" ? new PngEncoder() : new JpegEncoder());
+        var truncated = full[..(full.Length / 3)];
+
+        var error = Assert.Throws<TileDecodeException>(() => TileDecoder.Decode(truncated, Limits));
+        Assert.Contains("truncated", error.Message);
+    }
+
+    private static List<RgbImage> ZStack()
+    {
+        // Page 1 is the textured (sharp) slice; its neighbours are flatter versions of it.
+        using var sharp = TestImages.Texture(24, 16, seed: 5);
+        var sharpRgb = TestImages.ToRgb(sharp);
+        RgbImage Flatten(double keep) => new(24, 16, sharpRgb.Pixels.Select(v => (byte)(160 + (v - 160) * keep)).ToArray());
+        return [Flatten(0.3), sharpRgb, Flatten(0.6)];
+    }
+
+    private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+}

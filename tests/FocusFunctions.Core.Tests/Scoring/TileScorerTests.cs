@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFunctions.Core.Tests.Scoring;
+
+public class TileScorerTests
+{
+    [Fact]
+    public void Score_BrokenInput_IsFailedWithAReadableErrorAndNoInference()
+    {
+        var model = new FakeFocusModel(_ => 1f);
+
+        var score = Scorer(model).Score(new MemoryStream("not an image"u8.ToArray()));
+
+        Assert.Equal(FocusVerdict.Failed, score.Verdict);
+        Assert.Contains("Not a supported image", score.Error);
+        Assert.Null(score.DefocusMicrons);
+        Assert.Empty(model.BatchSizes);
+    }
+
+    [Fact]
+    public void Score_Glass_IsNoTissueWithoutInference()
+    {
+        var model = new FakeFocusModel(_ => 1f);
+
+        var score = Scorer(model).Score(Png(700, 400, new Rgb24(242, 242, 240)));
+
+        Assert.Equal(FocusVerdict.NoTissue, score.Verdict);
+        Assert.Equal(0, score.PatchCount);
+        Assert.Empty(model.BatchSizes);
+        Assert.Equal(6, score.Grid!.Patches.Count);
+    }
+
+    [Fact]
+    public void Score_TissueAboveThreshold_IsOutOfFocusWithAFullGrid()
+    {
+        var model = new FakeFocusModel(_ => 3f);
+
+        var score = Scorer(model).Score(Png(700, 400, new Rgb24(200, 120, 170)));
+
+        Assert.Equal(FocusVerdict.OutOfFocus, score.Verdict);
+        Assert.Equal(3.0, score.DefocusMicrons);
+        Assert.Equal(6, score.PatchCount);
+        Assert.Equal((3, 2), (score.Grid!.Columns, score.Grid.Rows));
+        Assert.All(score.Grid.Patches, p => Assert.Equal(3.0, p.DefocusMicrons));
+        Assert.Equal((700, 400), (score.Width, score.Height));
+        Assert.Equal("fake", score.ModelName);
+    }
+
+    [Fact]
+    public void Score_ThresholdOverride_ChangesTheVerdict()
+    {
+        var score = Scorer(new FakeFocusModel(_ => 3f)).Score(Png(320, 320, new Rgb24(200, 120, 170)), thresholdMicrons: 5);
+
+        Assert.Equal(FocusVerdict.InFocus, score.Verdict);
+        Assert.Equal(5, score.ThresholdMicrons);
+    }
+
+    [Fact]
+    public void Score_FinerPixels_AreResampledToTheModelsPixelSize()
+    {
+        var score = Scorer(new FakeFocusModel(_ => 0.2f)).Score(Png(640, 640, new Rgb24(200, 120, 170)), micronsPerPixel: 0.25);
+
+        Assert.Equal(1, score.PatchCount);
+        Assert.Equal(0.25, score.MicronsPerPixel);
+        Assert.Equal((640, 640), (score.Width, score.Height));
+    }
+
+    [Fact]
+    public void Score_TileSmallerThanAPatch_IsStillScored()
+    {
+        var score = Scorer(new FakeFocusModel(_ => 0.4f)).Score(Png(150, 150, new Rgb24(200, 120, 170)));
+
+        Assert.Equal(FocusVerdict.InFocus, score.Verdict);
+        Assert.Equal(1, score.PatchCount);
+    }
+
+    [Fact]
+    public void ScorePrepared_ManyTiles_ShareOneModelCall()
+    {
+        var model = new FakeFocusModel(i => i);
+        var scorer = Scorer(model);
+        var tiles = new[]
+        {
+            scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))),
+            scorer.Prepare(Png(320, 320, new Rgb24(242, 242, 240))),
+            scorer.Prepare(Png(320, 320, new Rgb24(200, 120, 170))),
+        };
+
+        var scores = scorer.ScorePrepared(tiles);
+
+        Assert.Equal([3], model.BatchSizes);
+        Assert.Equal(0.5, scores[0].DefocusMicrons);
+        Assert.Equal(FocusVerdict.NoTissue, scores[1].Verdict);
+        Assert.Equal(2.0, scores[2].DefocusMicrons);
+    }
+
+    private static TileScorer Scorer(IFocusModel model) =>
+        new(model, Options.Create(new ScoringOptions()), NullLogger<TileScorer>.Instance);
+
+    private static MemoryStream Png(int width, int height, Rgb24 colour)
+    {
+        using var image = new Image<Rgb24>(width, height, colour);
+        return new MemoryStream(TestImages.Encode(image, new PngEncoder()));
+    }
+}

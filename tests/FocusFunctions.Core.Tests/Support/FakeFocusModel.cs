@@ -1,0 +1,21 @@
+namespace FocusFunctions.Core.Tests.Support;
+
+/// <summary>A model double that answers a fixed defocus per patch and records how it was called.</summary>
+public sealed class FakeFocusModel(Func<int, float> defocusForPatch, int patchSize = 320) : IFocusModel
+{
+    public ModelCard Card { get; } = new() { Name = "fake", Version = "0", MicronsPerPixel = 0.5, PatchSize = patchSize };
+
+    public string Provider => "fake";
+
+    public List<int> BatchSizes { get; } = [];
+
+    public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+    {
+        Assert.Equal(count * 3 * Card.PatchSize * Card.PatchSize, patches.Length);
+        BatchSizes.Add(count);
+        for (int i = 0; i < count; i++)
+        {
+            defocusMicrons[i] = defocusForPatch(i);
+        }
+    }
+}

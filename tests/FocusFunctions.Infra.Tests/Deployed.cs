@@ -1,0 +1,33 @@
+using FocusFunctions.Infra.Tests.Arm;
+
+namespace FocusFunctions.Infra.Tests;
+
+/// <summary>Lookups over the resources a deployment would create.</summary>
+public static class Deployed
+{
+    public static DeployedResource Single(this IReadOnlyList<DeployedResource> resources, string type)
+    {
+        var matches = resources.Where(r => r.Type.Equals(type, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(matches.Count == 1, $"Expected one {type}, found {matches.Count}.");
+        return matches[0];
+    }
+
+    public static IReadOnlyList<DeployedResource> OfType(this IReadOnlyList<DeployedResource> resources, string type) =>
+        resources.Where(r => r.Type.Equals(type, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    public static object? At(this IDictionary<string, object?> obj, string dottedPath)
+    {
+        object? current = obj;
+        foreach (var part in dottedPath.Split('.'))
+        {
+            Assert.True(
+                current is IDictionary<string, object?> map && map.TryGetValue(part, out current),
+                $"No '{part}' on the way to '{dottedPath}'.");
+        }
+
+        return current;
+    }
+
+    public static IReadOnlyList<string> Names(this IReadOnlyList<DeployedResource> resources) =>
+        resources.Select(r => r.Evaluate("name") as string ?? "?").ToList();
+}

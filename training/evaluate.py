@@ -1,0 +1,164 @@
+"""Evaluate a checkpoint on the held-out split (synthetic defocus) and on every shared histology image.
+
+    python3 training/evaluate.py --checkpoint models/focus-model.pth --output-json models/eval/report.json \
+        --output-figure docs/focus-model-eval.png
+
+Held-out metrics: linear fit of predicted vs true (slope, intercept), R2, MAE, share of 0-4 um errors within
++-1 / +-0.5 um, MAE on 0-4 um, error per level 0..10 and in/out balanced accuracy at 2 um. Per image: resample to
+0.5 um/px (contract resampler), cut 320 px patches, keep tissue patches, report the median |z| (also for JPEG
+re-compressed variants of a few images).
+"""
+import argparse
+import io
+import os
+
+import numpy as np
+import torch
+from PIL import Image
+
+import defocus
+import models
+import preprocess
+import train
+import utils
+
+JPEG_VARIANT_FILES = ("openslide-os2-ndpi-ki67-ihc-soft.png", "openslide-os2-vsi-ki67-ihc.png",
+                      "openslide-os1-detail-he.png", "cmu1-small-region-he-skin.png")
+
+
+def load_model(checkpoint, arch=None):
+    ckpt = torch.load(checkpoint, map_location="cpu")
+    arch = arch or ckpt.get("args", {}).get("arch", "focusnet")
+    model = models.get_model(arch)
+    model.load_state_dict(ckpt["model"])
+    return model.eval(), ckpt
+
+
+def inference_tissue_fraction(patch):
+    """Tissue share for inference: not glass and not pen (texture is not required, blurred tissue counts)."""
+    x = patch.astype(np.float32) / 255
+    mx, mn = x.max(-1), x.min(-1)
+    sat = (mx - mn) / np.maximum(mx, 1e-3)
+    not_white = (mx < utils.TISSUE_RULES["whiteValue"]) | (sat > utils.TISSUE_RULES["minSaturationForTissue"])
+    _, pen = utils.pixel_masks(patch)
+    green = (sat > 0.25) & (x[..., 1] > x[..., 0]) & (x[..., 0] < 0.6)
+    return float((not_white & ~green).mean()), float(pen.mean())
+
+
+def predict_image(model, img_uint8, um_per_px, size=320, stride=320, min_tissue=0.5):
+    img = preprocess.resample(img_uint8, um_per_px, 0.5)
+    h, w = img.shape[:2]
+    if h < size or w < size:     # smaller than one patch: the network is fully convolutional, run it whole
+        with torch.no_grad():
+            p = float(model(torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255)[0, 0])
+        return {"patches": 1, "tissuePatches": 1, "medianUm": p, "p10Um": p, "p90Um": p, "wholeImage": True,
+                "resampledSize": [w, h]}
+    batch, keep = [], []
+    for y, x in utils.grid_positions(h, w, size, stride):
+        patch = img[y:y + size, x:x + size]
+        tissue, _ = inference_tissue_fraction(patch)
+        keep.append(tissue >= min_tissue)
+        batch.append(patch)
+    xb = torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).float() / 255
+    with torch.no_grad():
+        preds = torch.cat([model(xb[i:i + 32])[:, 0] for i in range(0, len(xb), 32)]).numpy()
+    sel = preds[np.array(keep)] if any(keep) else preds
+    return {"patches": len(preds), "tissuePatches": int(sum(keep)), "medianUm": float(np.median(sel)),
+            "p10Um": float(np.percentile(sel, 10)), "p90Um": float(np.percentile(sel, 90)), "wholeImage": False,
+            "resampledSize": [w, h]}
+
+
+def jpeg(img, quality):
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, "JPEG", quality=quality)
+    buf.seek(0)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+
+def per_image(model, sources, data_dir, qualities=(90, 70, 50)):
+    rows, jpeg_rows = [], []
+    for s in sources:
+        img = utils.load_rgb(os.path.join(data_dir, s["file"]))
+        r = predict_image(model, img, s["micronsPerPixel"])
+        rows.append({"file": s["file"], "role": s["role"], "stain": s["stain"], "split": s["split"],
+                     "micronsPerPixel": s["micronsPerPixel"], "assumed": s.get("micronsPerPixelAssumed", False), **r})
+        print(f"{s['file'][:58]:58s} {s['role'][:9]:9s} {s['split'][:8]:8s} median {r['medianUm']:5.2f} um "
+              f"(p10 {r['p10Um']:5.2f}, p90 {r['p90Um']:5.2f}; {r['tissuePatches']}/{r['patches']} tissue patches)",
+              flush=True)
+        if s["file"] in JPEG_VARIANT_FILES:
+            for q in qualities:
+                rq = predict_image(model, jpeg(img, q), s["micronsPerPixel"])
+                jpeg_rows.append({"file": s["file"], "quality": q, **rq})
+                print(f"    JPEG q{q}: median {rq['medianUm']:5.2f} um", flush=True)
+    return rows, jpeg_rows
+
+
+def figure(pred, true, report, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, 2, figsize=(10, 4.2), dpi=80)
+    ax[0].scatter(true, pred, s=4, alpha=0.35, color="tab:blue", label="held-out patches")
+    xs = np.array([0, 10])
+    ax[0].plot(xs, xs, "k--", lw=1, label="y = x")
+    ax[0].plot(xs, report["intercept"] + report["slope"] * xs, "r-", lw=1.2,
+               label=f"fit y = {report['intercept']:.2f} + {report['slope']:.3f}x")
+    ax[0].set_xlabel("true |z| (um)")
+    ax[0].set_ylabel("predicted |z| (um)")
+    ax[0].set_title(f"R2 {report['r2']:.4f}, MAE {report['mae']:.2f} um")
+    ax[0].legend(loc="upper left", fontsize=8)
+    levels = sorted(report["perLevel"], key=int)
+    ax[1].bar([int(l) for l in levels], [report["perLevel"][l]["mae"] for l in levels], color="tab:orange",
+              label="MAE")
+    ax[1].plot([int(l) for l in levels], [report["perLevel"][l]["bias"] for l in levels], "k.-", label="bias")
+    ax[1].axhline(0, color="grey", lw=0.5)
+    ax[1].set_xlabel("defocus level (um)")
+    ax[1].set_ylabel("error (um)")
+    ax[1].set_title("error per level (held-out sources)")
+    ax[1].legend(fontsize=8)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def main(args):
+    print(args, flush=True)
+    torch.set_num_threads(args.threads)
+    model, ckpt = load_model(args.checkpoint)
+    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
+    bank = defocus.PSFBank(z_max=11.0, dz=0.05)
+    val_x, val_z, val_src = train.build_val_set(manifest, args.data_dir, bank, 320, "cpu")
+    report, pred = train.evaluate(model, val_x, val_z, "cpu")
+    true = val_z.numpy()
+    src = np.array(val_src)
+    report["perSource"] = {f: {"n": int((src == f).sum()), "mae": float(np.abs(pred - true)[src == f].mean())}
+                           for f in sorted(set(val_src))}
+    print({k: v for k, v in report.items() if k not in ("perLevel", "perSource")}, flush=True)
+    figure(pred, true, report, args.output_figure)
+    out = {"checkpoint": os.path.basename(args.checkpoint), "epoch": ckpt.get("epoch"), "validation": report}
+    if not args.skip_images:
+        sources = utils.load_json(args.sources)["sources"]
+        out["perImage"], out["jpegVariants"] = per_image(model, sources, args.images_dir)
+    utils.save_json(out, args.output_json)
+    print(f"wrote {args.output_json} and {args.output_figure}")
+    return out
+
+
+def get_args_parser():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description="Evaluate a focus model on held-out data and the shared images")
+    p.add_argument("--checkpoint", default=os.path.join(here, "..", "models", "focus-model.pth"), help="checkpoint")
+    p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
+    p.add_argument("--sources", default=os.path.join(here, "sources.json"), help="source list with um/px")
+    p.add_argument("--images-dir", default=os.path.join(here, "..", "..", "shared", "data", "histology"),
+                   help="shared histology images")
+    p.add_argument("--output-json", default=os.path.join(here, "..", "models", "eval", "report.json"), help="report")
+    p.add_argument("--output-figure", default=os.path.join(here, "..", "docs", "focus-model-eval.png"), help="PNG")
+    p.add_argument("--threads", default=2, type=int, help="CPU threads")
+    p.add_argument("--skip-images", action="store_true", help="only the held-out synthetic evaluation")
+    return p
+
+
+if __name__ == "__main__":
+    main(get_args_parser().parse_args())

@@ -1,0 +1,196 @@
+"""Export a focus model to ONNX under the model contract, check it, write the parity fixture and the model card.
+
+    python3 training/export.py --checkpoint models/focus-model.pth --output models/focus-model.onnx \
+        --fixture-dir models/fixtures/model-parity --card models/focus-model.json --eval-report models/eval/report.json
+    python3 training/export.py --arch inception_v3 --random-init --output /tmp/inception.onnx
+
+Contract: input "image" float32 [N, 3, 320, 320] (RGB, 8-bit sRGB / 255, 0.5 um/px), output "defocus_um"
+float32 [N, 1] (absolute defocus in um, >= 0), N dynamic.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+
+import numpy as np
+import onnx
+import torch
+from PIL import Image
+
+import defocus
+import models
+import presets
+import utils
+
+INPUT_NAME, OUTPUT_NAME, PATCH_SIZE, MICRONS_PER_PIXEL = "image", "defocus_um", 320, 0.5
+
+
+def export_onnx(model, path, size=PATCH_SIZE, opset=17):
+    model.eval()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    dummy = torch.rand(1, 3, size, size)
+    kwargs = dict(input_names=[INPUT_NAME], output_names=[OUTPUT_NAME], opset_version=opset,
+                  dynamic_axes={INPUT_NAME: {0: "N"}, OUTPUT_NAME: {0: "N"}}, do_constant_folding=True)
+    try:
+        torch.onnx.export(model, dummy, path, dynamo=False, **kwargs)   # torch >= 2.5: keep the TorchScript exporter
+    except TypeError:
+        torch.onnx.export(model, dummy, path, **kwargs)
+    check_onnx(path, size)
+    return path
+
+
+def check_onnx(path, size=PATCH_SIZE):
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    (inp,), (out,) = m.graph.input, m.graph.output
+    dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]
+    assert inp.name == INPUT_NAME and dims(inp)[1:] == [3, size, size] and isinstance(dims(inp)[0], str), dims(inp)
+    assert out.name == OUTPUT_NAME and dims(out)[1:] == [1], dims(out)
+    assert inp.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    return m
+
+
+def synthetic_patches(n=3, size=PATCH_SIZE, seed=7, zs=(0.0, 3.0, 7.0)):
+    """Our own tissue-like test patches (random stained 'nuclei' on pink stroma), defocused by the simulator."""
+    rng = np.random.default_rng(seed)
+    margin = defocus.KERNEL_SIZE // 2
+    s = size + 2 * margin
+    yy, xx = np.mgrid[0:s, 0:s]
+    out = []
+    bank = defocus.PSFBank(z_max=max(zs) + 0.1, dz=0.05)
+    for i in range(n):
+        img = np.ones((s, s, 3)) * np.array([0.93, 0.75, 0.85]) + rng.normal(0, 0.03, (s, s, 3))
+        for _ in range(260):
+            cy, cx, r = rng.uniform(0, s), rng.uniform(0, s), rng.uniform(2, 7)
+            mask = (yy - cy) ** 2 + (xx - cx) ** 2 <= r * r
+            img[mask] = np.array([0.35, 0.25, 0.6]) + rng.normal(0, 0.05, 3)
+        x = torch.from_numpy(np.clip(img, 0, 1)).permute(2, 0, 1)[None].float()
+        y = defocus.defocus_srgb(x, torch.tensor([zs[i % len(zs)]]), bank)[0, :, margin:margin + size, margin:margin + size]
+        out.append(np.round(y.permute(1, 2, 0).numpy() * 255).astype(np.uint8))
+    return out
+
+
+def write_parity_fixture(model, fixture_dir, onnx_path):
+    os.makedirs(fixture_dir, exist_ok=True)
+    patches = synthetic_patches()
+    files = []
+    for i, p in enumerate(patches):
+        name = f"patch-{i}.png"
+        Image.fromarray(p, "RGB").save(os.path.join(fixture_dir, name))
+        back = np.asarray(Image.open(os.path.join(fixture_dir, name)).convert("RGB"))
+        assert np.array_equal(back, p)
+        files.append(name)
+    x = torch.from_numpy(np.stack(patches)).permute(0, 3, 1, 2).float() / 255
+    with torch.no_grad():
+        y = model.eval()(x)[:, 0].tolist()
+    expected = {"model": os.path.basename(onnx_path), "modelSha256": sha256(onnx_path), "inputName": INPUT_NAME,
+                "outputName": OUTPUT_NAME, "inputs": files, "defocusUm": y, "tolerance": 1e-3,
+                "layout": "each PNG is one 320x320 RGB patch; tensor = pixel / 255 as float32 NCHW, in file order",
+                "note": "synthetic patches made by training/export.py (not from ../shared); outputs from PyTorch"}
+    utils.save_json(expected, os.path.join(fixture_dir, "expected.json"))
+    return expected
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest, args):
+    val = (eval_report or {}).get("validation", {})
+    sources = []
+    for s in (prepare_manifest or {}).get("sources", []):
+        sources.append({"file": s["file"], "source": s["source"], "license": s["license"], "stain": s["stain"],
+                        "micronsPerPixel": s["micronsPerPixel"], "micronsPerPixelAssumed": s["micronsPerPixelAssumed"],
+                        "split": s["split"], "patches": len(s.get("patches", []))})
+    train_args = (ckpt or {}).get("args", {})
+    card = {
+        "name": args.name, "version": args.version,
+        "description": "Regresses the absolute defocus |z| (um) of a brightfield histology patch.",
+        "micronsPerPixel": MICRONS_PER_PIXEL, "patchSize": PATCH_SIZE,
+        "inputName": INPUT_NAME, "outputName": OUTPUT_NAME,
+        "input": {"shape": ["N", 3, PATCH_SIZE, PATCH_SIZE], "dtype": "float32", "channels": "RGB",
+                  "scaling": "8-bit sRGB / 255 (normalisation is inside the model)"},
+        "output": {"shape": ["N", 1], "dtype": "float32", "unit": "um", "meaning": "absolute defocus |z|, >= 0"},
+        "preprocessing": {"resample": "separable on 8-bit sRGB; k = s/m; k < 1 area (box) mean, k >= 1 linear at "
+                          "(i + 0.5)/k - 0.5 clamped; float64, one rounding half away from zero",
+                          "patches": "320 x 320 at 0.5 um/px, / 255; per image: median over tissue patches"},
+        "optics": {"na": defocus.NA, "refractiveIndex": defocus.REFRACTIVE_INDEX,
+                   "wavelengthsMicrons": list(defocus.WAVELENGTHS_UM), "model": defocus.OPTICS_DESCRIPTION,
+                   "defocusRangeMicrons": [0, 10]},
+        "architecture": arch, "macsPerPatch": utils.count_macs(model, PATCH_SIZE),
+        "parameters": utils.count_parameters(model), "opset": args.opset,
+        "trainingData": {"sources": sources, "split": "by source image; held out: IHC stain (2 images), the whole "
+                         "TIAToolbox family and TCGA case AD-6964",
+                         "negatives": (prepare_manifest or {}).get("negatives", [])},
+        "training": {k: train_args.get(k) for k in ("epochs", "steps_per_epoch", "batch_size", "crop_size", "lr",
+                                                   "seed", "device", "arch")} if train_args else {},
+        "trainedEpochs": (ckpt or {}).get("epoch", -1) + 1 if ckpt else 0,
+        "validation": {k: v for k, v in val.items() if k != "perSource"},
+        "reference": {"architecture": "InceptionV3", "r2": 0.9904, "fit": "y = 0.59 + 1.157x",
+                      "note": "about +-1 um within +-4 um"},
+        "exported": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "sha256": sha256(onnx_path), "onnxFile": os.path.basename(onnx_path),
+        "fileBytes": os.path.getsize(onnx_path),
+    }
+    if args.card_extra:
+        card.update(utils.load_json(args.card_extra))
+    utils.save_json(card, path)
+    return card
+
+
+def main(args):
+    print(args, flush=True)
+    torch.set_num_threads(args.threads)
+    ckpt = None
+    if args.random_init:
+        torch.manual_seed(args.seed)
+        arch = args.arch
+        model = models.get_model(arch)
+    else:
+        ckpt = torch.load(args.checkpoint, map_location="cpu")
+        arch = ckpt.get("args", {}).get("arch", args.arch)
+        model = models.get_model(arch)
+        model.load_state_dict(ckpt["model"])
+    model.eval()
+    export_onnx(model, args.output, opset=args.opset)
+    print(f"exported {arch} to {args.output} ({os.path.getsize(args.output) / 1e6:.2f} MB), onnx.checker ok, "
+          f"sha256 {sha256(args.output)}")
+    if args.fixture_dir:
+        exp = write_parity_fixture(model, args.fixture_dir, args.output)
+        print(f"parity fixture in {args.fixture_dir}: {exp['defocusUm']}")
+    if args.card:
+        report = utils.load_json(args.eval_report) if args.eval_report and os.path.exists(args.eval_report) else None
+        man_path = os.path.join(args.data_dir, "manifest.json")
+        manifest = utils.load_json(man_path) if os.path.exists(man_path) else None
+        card = write_card(args.card, args.output, model, arch, ckpt, report, manifest, args)
+        print(f"model card {args.card}: {card['macsPerPatch'] / 1e6:.1f} M MACs, {card['parameters']} parameters")
+
+
+def get_args_parser():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description="Export a focus model to ONNX (+ parity fixture and model card)")
+    p.add_argument("--checkpoint", default=os.path.join(here, "..", "models", "focus-model.pth"), help="checkpoint")
+    p.add_argument("--arch", default="focusnet", help="architecture when --random-init (else from the checkpoint)")
+    p.add_argument("--random-init", action="store_true", help="export a randomly initialised model, no checkpoint")
+    p.add_argument("--seed", default=0, type=int, help="seed for --random-init")
+    p.add_argument("--output", default=os.path.join(here, "..", "models", "focus-model.onnx"), help="ONNX path")
+    p.add_argument("--opset", default=17, type=int, help="ONNX opset")
+    p.add_argument("--fixture-dir", default="", help="write the parity fixture here")
+    p.add_argument("--card", default="", help="write the model card (JSON) here")
+    p.add_argument("--card-extra", default="", help="JSON merged into the card (e.g. training facts)")
+    p.add_argument("--eval-report", default=os.path.join(here, "..", "models", "eval", "report.json"),
+                   help="evaluate.py report for the card")
+    p.add_argument("--data-dir", default=os.path.join(here, "data"), help="prepare.py output (for the card)")
+    p.add_argument("--name", default="focus-model", help="model name in the card")
+    p.add_argument("--version", default="1.0.0", help="model version in the card")
+    p.add_argument("--threads", default=2, type=int, help="CPU threads")
+    return p
+
+
+if __name__ == "__main__":
+    main(get_args_parser().parse_args())

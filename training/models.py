@@ -1,0 +1,96 @@
+"""Focus regressors. Both take raw RGB / 255 at 0.5 um/px and return |z| in um (>= 0); normalisation is inside.
+
+- focusnet (default): stride-2 stem, four depthwise-separable residual stages, global average pooling,
+  small MLP head, softplus. About 34 M multiply-adds per 320 x 320 patch, ~0.1 M parameters.
+- inception_v3: the reference design (torchvision InceptionV3 encoder, random init, no aux logits,
+  2048 -> six fully connected layers -> 1) for users with GPUs.
+"""
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+MEAN = (0.70, 0.55, 0.70)   # rough H&E / IHC brightfield statistics; exact values do not matter (learned after)
+STD = (0.20, 0.25, 0.20)
+
+
+class Normalize(nn.Module):
+    def __init__(self, mean=MEAN, std=STD):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean).reshape(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(std).reshape(1, 3, 1, 1))
+
+    def forward(self, x):
+        return (x - self.mean) / self.std
+
+
+def conv_bn(cin, cout, k=3, stride=1, groups=1, act=True):
+    layers = [nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False), nn.BatchNorm2d(cout)]
+    if act:
+        layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*layers)
+
+
+class SeparableBlock(nn.Module):
+    """Depthwise k x k (optionally stride 2) + pointwise 1 x 1; residual when the shape is kept."""
+
+    def __init__(self, cin, cout, stride=1, k=3):
+        super().__init__()
+        self.dw = conv_bn(cin, cin, k, stride, groups=cin)
+        self.pw = conv_bn(cin, cout, 1, act=False)
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x):
+        y = self.pw(self.dw(x))
+        return F.relu(x + y if self.residual else y)
+
+
+class FocusNet(nn.Module):
+    def __init__(self, stem=12, widths=(24, 48, 96, 192), head=64):
+        super().__init__()
+        self.normalize = Normalize()
+        self.stem = conv_bn(3, stem, 3, 2)
+        stages, cin = [], stem
+        for i, w in enumerate(widths):
+            k = 3 if i < 2 else 5
+            stages += [SeparableBlock(cin, w, stride=2, k=k), SeparableBlock(w, w, stride=1, k=k)]
+            cin = w
+        self.features = nn.Sequential(*stages)
+        self.head = nn.Sequential(nn.Linear(cin, head), nn.ReLU(inplace=True), nn.Linear(head, 1))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        nn.init.constant_(self.head[-1].bias, 1.0)
+
+    def forward(self, x):
+        x = self.features(self.stem(self.normalize(x)))
+        x = torch.mean(x, dim=(2, 3))
+        return F.softplus(self.head(x))
+
+
+class InceptionFocus(nn.Module):
+    def __init__(self):
+        super().__init__()
+        from torchvision.models import inception_v3
+        self.normalize = Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
+        enc = inception_v3(weights=None, aux_logits=False, init_weights=True, transform_input=False)
+        enc.fc = nn.Identity()
+        enc.dropout = nn.Identity()
+        self.encoder = enc
+        dims = [2048, 1024, 512, 256, 128, 64]
+        layers = []
+        for a, b in zip(dims[:-1], dims[1:]):
+            layers += [nn.Linear(a, b), nn.ReLU(inplace=True)]
+        layers.append(nn.Linear(dims[-1], 1))           # six fully connected layers in all
+        self.head = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return F.softplus(self.head(self.encoder(self.normalize(x))))
+
+
+ARCHS = {"focusnet": FocusNet, "inception_v3": InceptionFocus}
+
+
+def get_model(arch):
+    if arch not in ARCHS:
+        raise ValueError(f"unknown --arch {arch!r}; choose from {sorted(ARCHS)}")
+    return ARCHS[arch]()

@@ -1,0 +1,143 @@
+"""Synthetic-defocus training/validation presets: specimen jitter -> optics -> sensor -> scanner processing.
+
+Everything runs batched in torch (CPU or GPU). Input: in-focus sRGB crops [B, 3, H, W] in [0, 1] with a margin of
+at least KERNEL_SIZE // 2 pixels around the output crop; output: [B, 3, out, out] in [0, 1] quantised to 8 bits.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+
+import defocus
+
+# IJG (libjpeg) base quantisation tables, quality 50
+_LUMA = [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+         14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+         49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99]
+_CHROMA = [17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99,
+           47, 66, 99, 99, 99, 99, 99, 99] + [99] * 32
+
+
+def _dct_matrix(device, dtype):
+    d = [[(math.sqrt(1 / 8) if k == 0 else math.sqrt(2 / 8)) * math.cos(math.pi * (2 * n + 1) * k / 16)
+          for n in range(8)] for k in range(8)]
+    return torch.tensor(d, dtype=dtype, device=device)
+
+
+def _quant_tables(quality, base, device, dtype):
+    q = quality.to(dtype).clamp(1, 100)
+    scale = torch.where(q < 50, 5000 / q, 200 - 2 * q)
+    t = torch.tensor(base, dtype=dtype, device=device).reshape(1, 8, 8)
+    return torch.floor((t * scale[:, None, None] + 50) / 100).clamp(1, 255)
+
+
+def _blockwise(x, table, d):
+    """x: [B, H, W] (0..255, H, W multiples of 8) -> JPEG quantised/dequantised."""
+    b, h, w = x.shape
+    blocks = (x - 128).reshape(b, h // 8, 8, w // 8, 8).permute(0, 1, 3, 2, 4)
+    coef = d @ blocks @ d.T
+    t = table[:, None, None]
+    coef = torch.round(coef / t) * t
+    out = d.T @ coef @ d + 128
+    return out.permute(0, 1, 3, 2, 4).reshape(b, h, w)
+
+
+def jpeg_simulate(rgb, quality):
+    """Baseline JPEG round trip (YCbCr, 4:2:0, IJG tables at per-sample quality) of [B, 3, H, W] in [0, 1]."""
+    b, _, h, w = rgb.shape
+    ph, pw = (-h) % 16, (-w) % 16
+    x = F.pad(rgb, (0, pw, 0, ph), mode="replicate") * 255
+    r, g, bl = x[:, 0], x[:, 1], x[:, 2]
+    y = 0.299 * r + 0.587 * g + 0.114 * bl
+    cb = -0.168736 * r - 0.331264 * g + 0.5 * bl + 128
+    cr = 0.5 * r - 0.418688 * g - 0.081312 * bl + 128
+    d = _dct_matrix(rgb.device, rgb.dtype)
+    y = _blockwise(y, _quant_tables(quality, _LUMA, rgb.device, rgb.dtype), d)
+    ct = _quant_tables(quality, _CHROMA, rgb.device, rgb.dtype)
+    chroma = []
+    for c in (cb, cr):
+        small = F.avg_pool2d(c[:, None], 2)[:, 0]
+        small = _blockwise(F.pad(small[:, None], (0, (-small.shape[-1]) % 8, 0, (-small.shape[-2]) % 8),
+                                 mode="replicate")[:, 0], ct, d)[:, :c.shape[1] // 2, :c.shape[2] // 2]
+        chroma.append(F.interpolate(small[:, None], scale_factor=2, mode="bilinear", align_corners=False)[:, 0])
+    cb, cr = chroma
+    r = y + 1.402 * (cr - 128)
+    g = y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128)
+    bl = y + 1.772 * (cb - 128)
+    out = torch.stack([r, g, bl], dim=1)[..., :h, :w]
+    return (torch.round(out.clamp(0, 255)) / 255)
+
+
+def random_dihedral(x, gen):
+    """Random flips and 90 degree rotations per sample."""
+    code = torch.randint(0, 8, (x.shape[0],), generator=gen, device="cpu")
+    out = x.clone()
+    for c in range(8):
+        idx = (code == c).nonzero().flatten().to(x.device)
+        if idx.numel() == 0:
+            continue
+        y = x[idx]
+        if c & 4:
+            y = torch.flip(y, dims=(-1,))
+        out[idx] = torch.rot90(y, c & 3, dims=(-2, -1))
+    return out
+
+
+def sample_defocus(n, gen, z_max=11.0, p_zero=0.1, p_level=0.2):
+    """|z| labels: some exactly 0, some at the reference's integer levels, the rest continuous in [0, z_max]."""
+    u = torch.rand(n, generator=gen)
+    z = torch.rand(n, generator=gen) * z_max
+    levels = torch.randint(0, 11, (n,), generator=gen).float()
+    z = torch.where(u < p_zero + p_level, levels, z)
+    return torch.where(u < p_zero, torch.zeros_like(z), z)
+
+
+class SyntheticDefocus:
+    """Specimen (stain/intensity) jitter, defocus PSF in linear light, sensor noise, tone jitter, 8 bits, JPEG."""
+
+    def __init__(self, bank, out_size, nuisance=True, p_jpeg=0.7, jpeg_quality=(45, 95)):
+        self.bank, self.out_size, self.nuisance = bank, out_size, nuisance
+        self.p_jpeg, self.jpeg_quality = p_jpeg, jpeg_quality
+
+    def _u(self, gen, n, lo, hi, dev, shape=()):
+        return (torch.rand((n,) + shape, generator=gen) * (hi - lo) + lo).to(dev)
+
+    def __call__(self, srgb, z, gen):
+        """srgb: [B, 3, H, W] in-focus crops in [0, 1]; z: [B] um; gen: CPU torch.Generator."""
+        b, dev = srgb.shape[0], srgb.device
+        x = srgb
+        if self.nuisance:
+            x = random_dihedral(x, gen)
+        lin = defocus.srgb_to_linear(x)
+        if self.nuisance:  # stain jitter: per-channel optical density scale, and illumination level
+            od = -torch.log(lin.clamp(min=1e-3))
+            od = od * self._u(gen, b, 0.8, 1.2, dev, (3, 1, 1))
+            lin = torch.exp(-od) * self._u(gen, b, 0.85, 1.1, dev, (1, 1, 1))
+        lin = defocus.defocus_linear(lin, z.to(dev), self.bank)
+        h, w = lin.shape[-2:]
+        m = 8 if self.nuisance else 0
+        s = self.out_size + m
+        top, left = (h - s) // 2, (w - s) // 2
+        lin = lin[..., top:top + s, left:left + s].clamp(min=0)
+        if self.nuisance:  # Poisson-Gaussian sensor noise in linear light
+            a = torch.exp(self._u(gen, b, math.log(1e-5), math.log(2e-3), dev, (1, 1, 1)))
+            c = torch.exp(self._u(gen, b, math.log(1e-7), math.log(1e-4), dev, (1, 1, 1)))
+            dev_gen = torch.Generator(device=dev).manual_seed(int(torch.randint(0, 2 ** 62, (1,), generator=gen)))
+            noise = torch.randn(lin.shape, generator=dev_gen, device=dev)
+            lin = lin + torch.sqrt(a * lin + c) * noise
+        out = defocus.linear_to_srgb(lin)
+        if self.nuisance:  # scanner tone processing: contrast, brightness, gamma
+            con = self._u(gen, b, 0.85, 1.15, dev, (1, 1, 1))
+            bri = self._u(gen, b, -0.05, 0.05, dev, (1, 1, 1))
+            gam = self._u(gen, b, 0.85, 1.15, dev, (1, 1, 1))
+            out = ((out - 0.5) * con + 0.5 + bri).clamp(0, 1) ** gam
+        out = torch.round(out.clamp(0, 1) * 255) / 255
+        if self.nuisance:
+            use = torch.rand(b, generator=gen) < self.p_jpeg
+            q = torch.randint(self.jpeg_quality[0], self.jpeg_quality[1] + 1, (b,), generator=gen)
+            idx = use.nonzero().flatten()
+            if idx.numel():
+                out[idx.to(dev)] = jpeg_simulate(out[idx.to(dev)], q[idx].to(dev))
+            oy, ox = [int(v) for v in torch.randint(0, m + 1, (2,), generator=gen)]
+            out = out[..., oy:oy + self.out_size, ox:ox + self.out_size]
+        return out.contiguous()

@@ -1,0 +1,251 @@
+"""Train a defocus regressor (|z| in um) on in-focus patches with synthetic, physically based defocus.
+
+CPU:  python3 training/train.py --device cpu --epochs 20 --crop-size 128 --batch-size 32 --output-dir training/runs/cpu
+GPU:  python3 training/train.py --device cuda --epochs 0 --time-budget-s 300 --output-dir $OUT
+"""
+import argparse
+import datetime
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+import defocus
+import models
+import presets
+import utils
+
+
+def train_one_epoch(model, optimizer, scheduler, sampler, synth, args, epoch, gen, deadline):
+    model.train()
+    t0, losses, n_steps = time.time(), [], 0
+    for step in range(args.steps_per_epoch):
+        if time.time() > deadline:
+            break
+        crops, z = sampler.sample(args.batch_size, gen)
+        with torch.no_grad():
+            x = synth(crops, z, gen)
+        pred = model(x)[:, 0]
+        loss = F.smooth_l1_loss(pred, z.to(pred.device), beta=args.huber_beta)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        losses.append(loss.item())
+        n_steps += 1
+        if args.print_freq and step % args.print_freq == 0:
+            print(f"  epoch {epoch} step {step}/{args.steps_per_epoch} loss {loss.item():.4f} "
+                  f"lr {optimizer.param_groups[0]['lr']:.2e}", flush=True)
+    dt = time.time() - t0
+    return {"loss": float(np.mean(losses)) if losses else float("nan"), "steps": n_steps, "seconds": dt}
+
+
+def evaluate(model, val_x, val_z, device, batch_size=64):
+    model.eval()
+    preds = []
+    with torch.no_grad():
+        for i in range(0, len(val_x), batch_size):
+            xb = val_x[i:i + batch_size].to(device).float() / 255
+            preds.append(model(xb)[:, 0].cpu())
+    pred = torch.cat(preds).numpy()
+    return utils.regression_report(pred, val_z.numpy()), pred
+
+
+class PatchSampler:
+    """Draws in-focus crops (with a margin for the PSF) from the prepared training patches."""
+
+    def __init__(self, manifest, data_dir, split, crop_size, margin, device):
+        self.images, self.windows, weights = [], [], []
+        for src in manifest["sources"]:
+            if src["split"] != split or not src["patches"]:
+                continue
+            img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
+            img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+            self.images.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).to(device))
+            k = len(self.images) - 1
+            for p in src["patches"]:
+                self.windows.append((k, p["y"], p["x"], p["size"]))
+                weights.append(1.0 / math.sqrt(len(src["patches"])))   # sources weigh ~sqrt(#patches)
+        self.weights = torch.tensor(weights, dtype=torch.float64)
+        self.crop, self.margin = crop_size, margin
+
+    def sample(self, n, gen, z_max=11.0):
+        idx = torch.multinomial(self.weights, n, replacement=True, generator=gen)
+        out = []
+        for i in idx.tolist():
+            k, y, x, size = self.windows[i]
+            oy, ox = [int(v) for v in torch.randint(0, max(size - self.crop, 0) + 1, (2,), generator=gen)]
+            s = self.crop + 2 * self.margin
+            out.append(self.images[k][:, y + oy:y + oy + s, x + ox:x + ox + s])
+        crops = torch.stack(out).float() / 255
+        return crops, presets.sample_defocus(n, gen, z_max=z_max)
+
+
+def build_val_set(manifest, data_dir, bank, size, device, seed=20240601, n_random=5, chunk=32, max_patches=0):
+    """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10]."""
+    margin = defocus.KERNEL_SIZE // 2 + 8
+    gen = torch.Generator().manual_seed(seed)
+    synth = presets.SyntheticDefocus(bank, size, nuisance=True)
+    crops, zs, src_names = [], [], []
+    for src in manifest["sources"]:
+        if src["split"] != "val":
+            continue
+        img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
+        img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+        for p in src["patches"][:max_patches or None]:
+            c = img[p["y"]:p["y"] + size + 2 * margin, p["x"]:p["x"] + size + 2 * margin]
+            levels = list(range(11)) + (torch.rand(n_random, generator=gen) * 10).tolist()
+            for z in levels:
+                crops.append(c)
+                zs.append(float(z))
+                src_names.append(src["file"])
+    xs = []
+    for i in range(0, len(crops), chunk):
+        cb = torch.from_numpy(np.stack(crops[i:i + chunk])).permute(0, 3, 1, 2).float().to(device) / 255
+        out = synth(cb, torch.tensor(zs[i:i + chunk]), gen)
+        xs.append(torch.round(out * 255).to(torch.uint8).cpu())
+    return torch.cat(xs), torch.tensor(zs), src_names
+
+
+def load_data(args, device):
+    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
+    t = time.time()
+    bank = defocus.PSFBank(z_max=11.0, dz=args.psf_dz, device=device)
+    print(f"PSF bank {tuple(bank.bank.shape)} in {time.time() - t:.1f} s", flush=True)
+    sampler = PatchSampler(manifest, args.data_dir, "train", args.crop_size, defocus.KERNEL_SIZE // 2 + 8, device)
+    t = time.time()
+    val_x, val_z, val_src = build_val_set(manifest, args.data_dir, bank, args.val_size, device,
+                                          max_patches=args.val_patches_per_source)
+    print(f"train: {len(sampler.windows)} patches from {len(sampler.images)} sources; "
+          f"val: {len(val_x)} samples from {len(set(val_src))} held-out sources ({time.time() - t:.1f} s)", flush=True)
+    return manifest, bank, sampler, (val_x, val_z, val_src)
+
+
+def save_checkpoint(path, model, optimizer, scheduler, epoch, args, metrics):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(), "epoch": epoch, "args": vars(args), "metrics": metrics}, path)
+
+
+def main(args):
+    print(args, flush=True)
+    torch.set_num_threads(args.threads)
+    utils.seed_everything(args.seed)
+    torch.backends.cudnn.benchmark = not args.deterministic
+    torch.backends.cudnn.deterministic = args.deterministic
+    device = torch.device(args.device)
+    os.makedirs(args.output_dir, exist_ok=True)
+    start = time.time()
+    deadline = start + args.time_limit_s if args.time_limit_s > 0 else float("inf")
+    _, bank, sampler, (val_x, val_z, _) = load_data(args, device)
+    synth = presets.SyntheticDefocus(bank, args.crop_size, nuisance=True)
+    model = models.get_model(args.arch).to(device)
+    print(f"{args.arch}: {utils.count_parameters(model)} parameters", flush=True)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    gen = torch.Generator().manual_seed(args.seed)
+
+    if args.epochs <= 0:   # size the schedule to the time budget with a short timing run (not trained on)
+        probe = models.get_model(args.arch).to(device)
+        popt = torch.optim.AdamW(probe.parameters(), lr=0.0)
+        pgen = torch.Generator().manual_seed(args.seed + 1)
+        for i in range(args.timing_steps + 3):
+            if i == 3:
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+                t0 = time.time()
+            c, z = sampler.sample(args.batch_size, pgen)
+            with torch.no_grad():
+                xb = synth(c, z, pgen)
+            loss = probe(xb)[:, 0].sum()
+            popt.zero_grad()
+            loss.backward()
+            popt.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        per_step = (time.time() - t0) / args.timing_steps
+        remaining = args.time_budget_s - (time.time() - start)
+        args.epochs = max(1, int(remaining * 0.92 / (per_step * args.steps_per_epoch + args.eval_seconds)))
+        print(f"timing: {per_step * 1000:.1f} ms/step -> --epochs {args.epochs} fits the {args.time_budget_s} s budget",
+              flush=True)
+        del probe, popt
+
+    total = args.epochs * args.steps_per_epoch
+    warm = min(args.warmup_steps, total // 10)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: (s + 1) / (warm + 1) if s < warm else
+        0.5 * (1 + math.cos(math.pi * min(1.0, (s - warm) / max(1, total - warm)))) * (1 - args.lr_min_ratio) + args.lr_min_ratio)
+    start_epoch = 0
+    if args.resume:
+        ckpt = torch.load(args.resume, map_location="cpu")
+        model.load_state_dict(ckpt["model"])
+        if not args.test_only:
+            optimizer.load_state_dict(ckpt["optimizer"])
+            scheduler.load_state_dict(ckpt["scheduler"])
+            start_epoch = ckpt["epoch"] + 1
+            gen.manual_seed(args.seed + start_epoch)
+    if args.test_only:
+        report, _ = evaluate(model, val_x, val_z, device)
+        print({k: v for k, v in report.items() if k != "perLevel"})
+        return report
+
+    best, history = None, []
+    for epoch in range(start_epoch, args.epochs):
+        if time.time() > deadline:
+            print("time limit reached", flush=True)
+            break
+        stats = train_one_epoch(model, optimizer, scheduler, sampler, synth, args, epoch, gen, deadline)
+        report, _ = evaluate(model, val_x, val_z, device)
+        elapsed = str(datetime.timedelta(seconds=int(time.time() - start)))
+        print(f"epoch {epoch}: loss {stats['loss']:.4f} ({stats['steps']} steps, {stats['seconds']:.1f} s) | val "
+              f"MAE {report['mae']:.3f} R2 {report['r2']:.4f} slope {report['slope']:.3f} icpt {report['intercept']:.3f} "
+              f"MAE0-4 {report['mae0to4']:.3f} in0.5 {report['within05um0to4']:.3f} "
+              f"bacc {report['inOutBalancedAccuracyAt2um']:.3f} | {elapsed}", flush=True)
+        metrics = {k: v for k, v in report.items() if k != "perLevel"}
+        history.append({"epoch": epoch, "loss": stats["loss"], **metrics})
+        save_checkpoint(os.path.join(args.output_dir, "checkpoint.pth"), model, optimizer, scheduler, epoch, args, metrics)
+        if best is None or report["mae"] < best:
+            best = report["mae"]
+            save_checkpoint(os.path.join(args.output_dir, "model_best.pth"), model, optimizer, scheduler, epoch, args,
+                            metrics)
+        utils.save_json(history, os.path.join(args.output_dir, "history.json"))
+    print(f"training time {str(datetime.timedelta(seconds=int(time.time() - start)))}", flush=True)
+    return history
+
+
+def get_args_parser():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description="Train the focus (defocus |z|) regressor")
+    p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
+    p.add_argument("--output-dir", default=os.path.join(here, "runs", "default"), help="checkpoints and history")
+    p.add_argument("--arch", default="focusnet", help="focusnet | inception_v3")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="cpu | cuda")
+    p.add_argument("--threads", default=2, type=int, help="CPU threads for torch")
+    p.add_argument("--epochs", default=20, type=int, help="epochs; 0 = size to --time-budget-s by a timing run")
+    p.add_argument("--steps-per-epoch", default=200, type=int, help="optimizer steps per epoch")
+    p.add_argument("--batch-size", default=64, type=int, help="patches per step")
+    p.add_argument("--crop-size", default=224, type=int, help="training crop (px at 0.5 um/px)")
+    p.add_argument("--val-size", default=320, type=int, help="validation patch size (the model input size)")
+    p.add_argument("--val-patches-per-source", default=0, type=int, help="cap on held-out patches (0 = all)")
+    p.add_argument("--lr", default=2e-3, type=float, help="peak learning rate (AdamW)")
+    p.add_argument("--lr-min-ratio", default=0.02, type=float, help="final lr as a fraction of --lr (cosine)")
+    p.add_argument("--warmup-steps", default=300, type=int, help="linear warm-up steps")
+    p.add_argument("--weight-decay", default=1e-4, type=float, help="AdamW weight decay")
+    p.add_argument("--huber-beta", default=0.1, type=float, help="smooth-L1 beta (um)")
+    p.add_argument("--psf-dz", default=0.05, type=float, help="z step of the precomputed PSF bank (um)")
+    p.add_argument("--time-limit-s", default=0, type=float, help="stop after this many seconds (0 = no limit)")
+    p.add_argument("--time-budget-s", default=300, type=float, help="budget used when --epochs 0")
+    p.add_argument("--timing-steps", default=10, type=int, help="timing steps when --epochs 0")
+    p.add_argument("--eval-seconds", default=2.0, type=float, help="assumed seconds per validation when --epochs 0")
+    p.add_argument("--print-freq", default=50, type=int, help="steps between progress lines (0 = off)")
+    p.add_argument("--seed", default=0, type=int, help="random seed")
+    p.add_argument("--deterministic", action="store_true", help="deterministic cuDNN")
+    p.add_argument("--resume", default="", help="checkpoint to resume from")
+    p.add_argument("--test-only", action="store_true", help="only evaluate (with --resume)")
+    return p
+
+
+if __name__ == "__main__":
+    main(get_args_parser().parse_args())
