@@ -30,6 +30,24 @@ public sealed class SlideQueries(TableClient results)
         return rows;
     }
 
+    /// <summary>Every row of every slide.</summary>
+    public async Task<IReadOnlyList<FocusResultEntity>> AllRowsAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<FocusResultEntity>();
+        try
+        {
+            await foreach (var row in results.QueryAsync<FocusResultEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+
+        return rows;
+    }
+
     /// <summary>Null when the slide has no rows.</summary>
     public async Task<SlideSummary?> SummaryAsync(string slideId, CancellationToken cancellationToken)
     {

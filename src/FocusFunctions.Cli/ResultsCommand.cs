@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FocusFunctions.Core.Processing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FocusFunctions.Cli;
+
+/// <summary><c>focus results</c>: lists the result rows, of one slide or all.</summary>
+public static class ResultsCommand
+{
+    private const string Format = "{0,-40} {1,-11} {2,10} {3,-10} {4,-7} {5}";
+
+    public static Command Create()
+    {
+        var connection = CliStorage.ConnectionOption();
+        var slide = new Option<string?>("--slide", "-s") { Description = "Only this slide (the blob path's leading folder)." };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line instead of a table." };
+        var command = new Command("results", "List tile results from the results table.") { connection, slide, json };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            try
+            {
+                await using var services = CliStorage.Build(parseResult.GetValue(connection) ?? CliStorage.DefaultConnection, new Dictionary<string, string?>());
+                var queries = services.GetRequiredService<SlideQueries>();
+                var rows = parseResult.GetValue(slide) is { } id
+                    ? await queries.RowsAsync(id, null, cancellationToken)
+                    : await queries.AllRowsAsync(cancellationToken);
+                Write(output, rows.Select(TileResult.From), parseResult.GetValue(json));
+                return 0;
+            }
+            catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException or Azure.RequestFailedException)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine($"focus: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static void Write(TextWriter output, IEnumerable<TileResult> results, bool json)
+    {
+        if (!json)
+        {
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, "BLOB", "VERDICT", "DEFOCUS_UM", "LOCATION", "STAGE", "ERROR"));
+        }
+
+        foreach (var r in results)
+        {
+            output.WriteLine(json
+                ? JsonSerializer.Serialize(r, JsonSerializerOptions.Web)
+                : string.Format(CultureInfo.InvariantCulture, Format, r.BlobName, r.Verdict,
+                    r.DefocusMicrons?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", r.Location, r.Stage, r.Error ?? ""));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using FocusFunctions.Cli;
+
+namespace FocusFunctions.App.Tests.Cli;
+
+public sealed class ProcessCommandTests : IAsyncLifetime
+{
+    private readonly CliHarness _cli = new();
+
+    public Task InitializeAsync() => _cli.InitializeAsync();
+
+    public Task DisposeAsync() => _cli.DisposeAsync();
+
+    [Fact]
+    public async Task Invoke_UnprocessedTiles_ScoredMovedAndCountedPerVerdict()
+    {
+        await _cli.UploadAsync("slide-c/x000_y000.png", TestTiles.Sharp);
+        await _cli.UploadAsync("slide-c/x001_y000.png", TestTiles.Defocused);
+        await _cli.UploadAsync("slide-c/x002_y000.png", TestTiles.Background);
+        await _cli.UploadAsync("slide-c/x003_y000.png", TestTiles.HugeHeader);
+
+        var (exitCode, output, errors) = await _cli.RunAsync(["process", "--connection", _cli.Azurite.ConnectionString, "--batch-size", "3"]);
+
+        Assert.True(exitCode == 0, errors);
+        Assert.Contains("Processed 4 tile(s): InFocus 1, OutOfFocus 1, NoTissue 1, Failed 1.", output);
+        Assert.Equal(["slide-c/x001_y000.png"], await TestStorage.NamesAsync(_cli.Container("rejected")));
+        Assert.Equal(["slide-c/x003_y000.png"], await TestStorage.NamesAsync(_cli.Container("quarantine")));
+        Assert.Equal(2, (await TestStorage.NamesAsync(_cli.Container("tiles"))).Count);
+    }
+
+    [Fact]
+    public async Task Invoke_SecondRun_NothingLeftToDo()
+    {
+        await _cli.UploadAsync("slide-c/x000_y000.png", TestTiles.Sharp);
+        await _cli.RunAsync(["process", "--connection", _cli.Azurite.ConnectionString]);
+
+        var (exitCode, output, _) = await _cli.RunAsync(["process", "--connection", _cli.Azurite.ConnectionString]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Processed 0 tile(s)", output);
+    }
+
+    [Fact]
+    public async Task Invoke_EmptyAccount_CreatesContainersAndTable()
+    {
+        var (exitCode, output, _) = await _cli.RunAsync(["process", "--connection", _cli.Azurite.ConnectionString]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Processed 0 tile(s)", output);
+        foreach (var name in new[] { "tiles", "rejected", "quarantine" })
+        {
+            Assert.True((await _cli.Container(name).ExistsAsync()).Value, name);
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_WatchUntilCancelled_PicksUpTilesUploadedLater()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = _cli.RunAsync(["process", "--connection", _cli.Azurite.ConnectionString, "--watch", "--interval-seconds", "1"], stop.Token);
+        await _cli.UploadAsync("slide-w/x000_y000.png", TestTiles.Defocused);
+
+        var rejected = _cli.Container("rejected").GetBlobClient("slide-w/x000_y000.png");
+        while (!stop.IsCancellationRequested && !(await rejected.ExistsAsync()).Value)
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        var (exitCode, output, _) = await run;
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Processed 1 tile(s): InFocus 0, OutOfFocus 1, NoTissue 0, Failed 0.", output);
+    }
+
+    [Fact]
+    public async Task Invoke_MissingModelFile_UsageErrorNamingTheFile()
+    {
+        var root = new RootCommand { ProcessCommand.Create() };
+        var errors = new StringWriter();
+
+        int exitCode = await root.Parse(["process", "--connection", _cli.Azurite.ConnectionString, "--model", "/nonexistent/focus.onnx"])
+            .InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = errors });
+
+        Assert.Equal(ProcessRunner.ExitUsage, exitCode);
+        Assert.Contains("/nonexistent/focus.onnx", errors.ToString());
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Azure.Storage.Blobs;
+using FocusFunctions.Cli;
+
+namespace FocusFunctions.App.Tests.Infrastructure;
+
+/// <summary>
+/// The CLI against an Azurite of its own: the commands use the default container and table names, so sharing an
+/// Azurite with other tests would mix their tiles.
+/// </summary>
+public sealed class CliHarness : IAsyncLifetime
+{
+    public AzuriteFixture Azurite { get; } = new();
+
+    public BlobServiceClient Blobs => new(Azurite.ConnectionString);
+
+    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
+
+    public Task InitializeAsync() => Azurite.InitializeAsync();
+
+    public Task DisposeAsync() => Azurite.DisposeAsync();
+
+    public async Task UploadAsync(string blobName, byte[] content)
+    {
+        var tiles = Container("tiles");
+        await tiles.CreateIfNotExistsAsync();
+        await tiles.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(content), overwrite: true);
+    }
+
+    /// <summary>Runs <c>focus</c> with <paramref name="args"/> as Program.cs wires it, but with the test model for <c>process</c>.</summary>
+    public async Task<(int ExitCode, string Output, string Errors)> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("focus (test)");
+        root.Subcommands.Add(ProcessCommand.Create(_ => new LaplacianFocusModel()));
+        root.Subcommands.Add(ResultsCommand.Create());
+        root.Subcommands.Add(UploadCommand.Create());
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        int exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = errors }, cancellationToken);
+        return (exitCode, output.ToString(), errors.ToString());
+    }
+}
