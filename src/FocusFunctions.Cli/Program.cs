@@ -6,4 +6,5 @@ root.Subcommands.Add(ScoreCommand.Create());
 root.Subcommands.Add(ProcessCommand.Create());
 root.Subcommands.Add(ResultsCommand.Create());
 root.Subcommands.Add(UploadCommand.Create());
+root.Subcommands.Add(ListCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -34,6 +34,7 @@ public sealed class CliHarness : IAsyncLifetime
         root.Subcommands.Add(ProcessCommand.Create(_ => new LaplacianFocusModel()));
         root.Subcommands.Add(ResultsCommand.Create());
         root.Subcommands.Add(UploadCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
         var output = new StringWriter();
         var errors = new StringWriter();
         int exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = errors }, cancellationToken);
