@@ -60,8 +60,9 @@ public sealed class ProcessCommandTests : IAsyncLifetime
         var run = _cli.RunAsync(["process", "--connection", _cli.Azurite.ConnectionString, "--watch", "--interval-seconds", "1"], stop.Token);
         await _cli.UploadAsync("slide-w/x000_y000.png", TestTiles.Defocused);
 
-        var rejected = _cli.Container("rejected").GetBlobClient("slide-w/x000_y000.png");
-        while (!stop.IsCancellationRequested && !(await rejected.ExistsAsync()).Value)
+        // Done in the row is the last step of a tile's processing; stop the watch only after it.
+        var results = new Azure.Data.Tables.TableClient(_cli.Azurite.ConnectionString, "FocusResults");
+        while (!stop.IsCancellationRequested && !await IsDoneAsync(results, "slide-w", "x000_y000.png"))
         {
             await Task.Delay(100);
         }
@@ -70,7 +71,22 @@ public sealed class ProcessCommandTests : IAsyncLifetime
         var (exitCode, output, _) = await run;
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("Processed 1 tile(s): InFocus 0, OutOfFocus 1, NoTissue 0, Failed 0.", output);
+        Assert.True(await IsDoneAsync(results, "slide-w", "x000_y000.png"));
+        Assert.Equal(["slide-w/x000_y000.png"], await TestStorage.NamesAsync(_cli.Container("rejected")));
+        Assert.Contains("Processed ", output);
+    }
+
+    private static async Task<bool> IsDoneAsync(Azure.Data.Tables.TableClient results, string partitionKey, string rowKey)
+    {
+        try
+        {
+            var row = await results.GetEntityIfExistsAsync<FocusResultEntity>(partitionKey, rowKey);
+            return row.HasValue && row.Value!.Stage == nameof(TileStage.Done);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
     }
 
     [Fact]
