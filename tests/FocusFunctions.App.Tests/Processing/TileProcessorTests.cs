@@ -274,6 +274,22 @@ public sealed class TileProcessorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ProcessAsync_BlobPathLongerThanATableKeyHolds_OneRowWithTheFullName()
+    {
+        await using var storage = await TestStorage.CreateAsync(azurite);
+        string name = $"slide-long/{new string('d', 300)}/{new string('é', 300)}_x001_y001.png";
+        await storage.UploadAsync(name, TestTiles.Defocused);
+
+        var first = await storage.Processor.ProcessAsync(name, CancellationToken.None);
+        var second = await storage.Processor.ProcessAsync(name, CancellationToken.None);
+
+        Assert.Equal((OutcomeKind.Processed, OutcomeKind.Duplicate), (first.Kind, second.Kind));
+        var row = await storage.SingleRowAsync(name);
+        Assert.True(row.RowKey.Length <= TileKeyResolver.MaxKeyLength);
+        Assert.Equal(("Rejected", 1, 1), (row.Location, row.TileX, row.TileY));
+    }
+
+    [Fact]
     public async Task ProcessBatchAsync_MixedTiles_OneModelCallAndAnOutcomePerBlob()
     {
         await using var storage = await TestStorage.CreateAsync(azurite);

@@ -53,4 +53,30 @@ public sealed class TileKeyResolverTests
 
         Assert.Equal((42, 7), (key.TileX, key.TileY));
     }
+
+    [Theory]
+    [InlineData('a')]
+    [InlineData('#')]
+    [InlineData('日')]
+    public void KeyFor_PathLongerThanAKeyHolds_ShortenedWithAHashAndDistinct(char filler)
+    {
+        string name = new string(filler, 900) + "/x001_y002.png";
+        string other = new string(filler, 900) + "/x001_y003.png";
+
+        string key = TileKeyResolver.KeyFor(name);
+
+        Assert.True(key.Length <= TileKeyResolver.MaxKeyLength, $"{key.Length} characters");
+        Assert.NotEqual(key, TileKeyResolver.KeyFor(other));
+        Assert.Equal(key, TileKeyResolver.KeyFor(name));
+        Assert.DoesNotContain(key, c => c is '/' or '\\' or '#' or '?');
+    }
+
+    [Fact]
+    public void KeyFor_LongPathOfSurrogatePairs_NoLoneSurrogate()
+    {
+        string key = TileKeyResolver.KeyFor(string.Concat(Enumerable.Repeat("🔬", 600)));
+
+        Assert.True(key.Length <= TileKeyResolver.MaxKeyLength);
+        Assert.False(key.Where((c, i) => char.IsHighSurrogate(c) && (i + 1 == key.Length || !char.IsLowSurrogate(key[i + 1]))).Any());
+    }
 }
