@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using FocusFunctions.Core.Storage;
 
@@ -34,13 +33,6 @@ public sealed class TileKeyResolver
     public static string PartitionFor(string slideId) =>
         slideId.Length == 0 ? StorageOptions.RootPartitionKey : RowKeyCodec.Encode(slideId);
 
-    private (int? X, int? Y) GridPosition(string fileName)
-    {
-        var match = _gridPosition.Match(fileName);
-        return match.Success
-            && int.TryParse(match.Groups["x"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int x)
-            && int.TryParse(match.Groups["y"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int y)
-                ? (x, y)
-                : (null, null);
-    }
+    private (int? X, int? Y) GridPosition(string fileName) =>
+        TilePosition.Parse(fileName, _gridPosition) is { } position ? (position.X, position.Y) : (null, null);
 }
