@@ -1,4 +1,10 @@
+using FocusFunctions.Worker;
 using FocusFunctions.Worker.Extensions;
+
+if (args is ["gpu-check", ..])
+{
+    return GpuCheck.Run(args, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWorkerServices();
@@ -6,3 +12,4 @@ builder.AddWorkerServices();
 var app = builder.Build();
 app.MapWorkerHealth();
 app.Run();
+return 0;
