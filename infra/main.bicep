@@ -249,6 +249,7 @@ module gpuWorker 'app/gpuworker.bicep' = if (enableGpuWorker) {
     gpuProfileType: gpuProfileType
     maxReplicas: gpuMaxReplicas
     image: gpuWorkerExists ? gpuWorkerImage.?outputs.image ?? placeholderImage : placeholderImage
+    healthProbes: gpuWorkerExists
   }
 }
 

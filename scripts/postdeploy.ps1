@@ -22,6 +22,19 @@ $container = if ($env:TILES_CONTAINER) { $env:TILES_CONTAINER } else { 'tiles' }
 $hostName = if ($env:AZURE_FUNCTION_APP_HOSTNAME) { $env:AZURE_FUNCTION_APP_HOSTNAME } else { "$appName.azurewebsites.net" }
 $attempts = 20
 
+# With the GPU worker on, Event Grid feeds every upload to its queue; a second route to the Function would score
+# each tile twice (harmless, since processing is idempotent, but paid for twice). The GPU queue is then the only
+# route and the Function keeps serving the HTTP API.
+if ($env:ENABLE_GPU_WORKER -eq 'true') {
+    Write-Host "GPU worker enabled: uploads go to its queue; removing the Function's webhook subscription if present."
+    az eventgrid system-topic event-subscription delete `
+        --name $subscriptionName `
+        --resource-group $resourceGroup `
+        --system-topic-name $topicName `
+        --yes --only-show-errors --output none 2>$null
+    exit 0
+}
+
 Write-Host "Reading the blobs_extension key of $appName..."
 $key = ''
 for ($attempt = 1; ; $attempt++) {

@@ -17,6 +17,19 @@ container="${TILES_CONTAINER:-tiles}"
 host="${AZURE_FUNCTION_APP_HOSTNAME:-$AZURE_FUNCTION_APP_NAME.azurewebsites.net}"
 attempts=20
 
+# With the GPU worker on, Event Grid feeds every upload to its queue; a second route to the Function would score
+# each tile twice (harmless, since processing is idempotent, but paid for twice). The GPU queue is then the only
+# route and the Function keeps serving the HTTP API.
+if [ "${ENABLE_GPU_WORKER:-false}" = "true" ]; then
+  echo "GPU worker enabled: uploads go to its queue; removing the Function's webhook subscription if present."
+  az eventgrid system-topic event-subscription delete \
+    --name "$subscription_name" \
+    --resource-group "$RESOURCE_GROUP" \
+    --system-topic-name "$EVENT_GRID_SYSTEM_TOPIC_NAME" \
+    --yes --only-show-errors --output none 2>/dev/null || true
+  exit 0
+fi
+
 echo "Reading the blobs_extension key of $AZURE_FUNCTION_APP_NAME..."
 key=""
 attempt=1

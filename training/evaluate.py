@@ -1,7 +1,7 @@
 """Evaluate a checkpoint on the held-out split (synthetic defocus) and on every shared histology image.
 
     python3 training/evaluate.py --checkpoint models/focus-model.pth --output-json models/eval/report.json \
-        --output-figure docs/focus-model-eval.png
+        --output-figure models/eval/focus-model-eval.png
 
 Held-out metrics: linear fit of predicted vs true (slope, intercept), R2, MAE, share of 0-4 um errors within
 +-1 / +-0.5 um, MAE on 0-4 um, error per level 0..10 and in/out balanced accuracy at 2 um. Per image: resample to
@@ -51,8 +51,9 @@ def predict_image(model, img_uint8, um_per_px, size=320, stride=320, min_tissue=
     if h < size or w < size:     # smaller than one patch: the network is fully convolutional, run it whole
         with torch.no_grad():
             p = float(model(torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255)[0, 0])
-        return {"patches": 1, "tissuePatches": 1, "medianUm": p, "p10Um": p, "p90Um": p, "wholeImage": True,
-                "resampledSize": [w, h]}
+        tissue = int(inference_tissue_fraction(img)[0] >= min_tissue)
+        return {"patches": 1, "tissuePatches": tissue, "medianUm": p, "p10Um": p, "p90Um": p, "wholeImage": True,
+                "resampledSize": [w, h], "medianOver": "tissue patches" if tissue else "all patches (no tissue)"}
     batch, keep = [], []
     for y, x in utils.grid_positions(h, w, size, stride):
         patch = img[y:y + size, x:x + size]
@@ -65,7 +66,7 @@ def predict_image(model, img_uint8, um_per_px, size=320, stride=320, min_tissue=
     sel = preds[np.array(keep)] if any(keep) else preds
     return {"patches": len(preds), "tissuePatches": int(sum(keep)), "medianUm": float(np.median(sel)),
             "p10Um": float(np.percentile(sel, 10)), "p90Um": float(np.percentile(sel, 90)), "wholeImage": False,
-            "resampledSize": [w, h]}
+            "resampledSize": [w, h], "medianOver": "tissue patches" if any(keep) else "all patches (no tissue)"}
 
 
 def jpeg(img, quality):
@@ -153,8 +154,10 @@ def get_args_parser():
     p.add_argument("--sources", default=os.path.join(here, "sources.json"), help="source list with um/px")
     p.add_argument("--images-dir", default=os.path.join(here, "..", "..", "shared", "data", "histology"),
                    help="shared histology images")
-    p.add_argument("--output-json", default=os.path.join(here, "..", "models", "eval", "report.json"), help="report")
-    p.add_argument("--output-figure", default=os.path.join(here, "..", "docs", "focus-model-eval.png"), help="PNG")
+    p.add_argument("--output-json", default=os.path.normpath(os.path.join(here, "..", "models", "eval", "report.json")),
+                   help="report")
+    p.add_argument("--output-figure", default=os.path.normpath(os.path.join(here, "..", "models", "eval", "focus-model-eval.png")),
+                   help="PNG")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")
     p.add_argument("--skip-images", action="store_true", help="only the held-out synthetic evaluation")
     return p

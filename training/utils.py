@@ -109,6 +109,10 @@ def regression_report(pred, true, in_focus_um=2.0):
     is_in, said_in = true <= in_focus_um, pred <= in_focus_um
     tpr = float((said_in & is_in).sum() / max(is_in.sum(), 1))
     tnr = float((~said_in & ~is_in).sum() / max((~is_in).sum(), 1))
+    def bacc(sel):
+        i, o = is_in[sel], ~is_in[sel]
+        return 0.5 * float((said_in[sel] & i).sum() / max(i.sum(), 1) + (~said_in[sel] & o).sum() / max(o.sum(), 1))
+
     per_level = {}
     for lvl in range(11):
         sel = np.abs(true - lvl) < 1e-6
@@ -125,6 +129,9 @@ def regression_report(pred, true, in_focus_um=2.0):
         "within1um0to4": float((np.abs(err[near]) <= 1.0).mean()),
         "within05um0to4": float((np.abs(err[near]) <= 0.5).mean()),
         "inOutBalancedAccuracyAt2um": 0.5 * (tpr + tnr),
+        # the same without the samples that sit exactly on the 2 um threshold (level 2), and with a +-0.5 um guard band
+        "inOutBalancedAccuracyAt2umExcludingLevel2": bacc(np.abs(true - in_focus_um) > 1e-6),
+        "inOutBalancedAccuracyAt2umGuardBand05": bacc(np.abs(true - in_focus_um) > 0.5),
         "perLevel": per_level,
     }
 

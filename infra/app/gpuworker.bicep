@@ -50,6 +50,9 @@ param messagesPerReplica int = 20
 @description('Image to run; azd replaces it on every deploy.')
 param image string
 
+@description('Probe /healthz and /ready: true once the worker image (not the placeholder) is deployed.')
+param healthProbes bool = true
+
 var acrPullRoleId = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
 var gpuProfileName = 'gpu'
 
@@ -172,6 +175,27 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
             memory: replicaSize.memory
           }
           env: concat(storageEnv, workerEnv)
+          // The worker serves /healthz (alive) and /ready (model loaded) on 8080; the placeholder image does not.
+          probes: healthProbes
+            ? [
+                {
+                  type: 'Startup'
+                  httpGet: { path: '/healthz', port: 8080 }
+                  periodSeconds: 5
+                  failureThreshold: 30
+                }
+                {
+                  type: 'Liveness'
+                  httpGet: { path: '/healthz', port: 8080 }
+                  periodSeconds: 30
+                }
+                {
+                  type: 'Readiness'
+                  httpGet: { path: '/ready', port: 8080 }
+                  periodSeconds: 10
+                }
+              ]
+            : []
         }
       ]
       scale: {

@@ -13,6 +13,14 @@ public static class ScoreCommand
             Description = "Tile files or folders (searched recursively for .png, .jpg, .jpeg, .tif, .tiff, .bmp).",
             Arity = ArgumentArity.OneOrMore,
         };
+        paths.Validators.Add(result =>
+        {
+            // A string[] argument would swallow a mistyped option as a file name; name it instead.
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-') && !Path.Exists(t.Value)))
+            {
+                result.AddError($"Unrecognized option '{token.Value}'.");
+            }
+        });
         var format = new Option<OutputFormat>("--format", "-f")
         {
             Description = "table for people; json (one object per line) or csv for programs.",
@@ -65,7 +73,8 @@ public static class ScoreCommand
                 parseResult.GetValue(tiffPage),
                 parseResult.GetValue(threads),
                 model.Read(parseResult));
-            return Task.FromResult(ScoreRunner.Run(settings, Console.Out, Console.Error, cancellationToken));
+            var invocation = parseResult.InvocationConfiguration;
+            return Task.FromResult(ScoreRunner.Run(settings, invocation.Output, invocation.Error, cancellationToken));
         });
         return command;
     }

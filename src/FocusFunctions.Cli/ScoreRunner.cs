@@ -49,7 +49,7 @@ public static class ScoreRunner
             writer.End();
             if (settings.MapPath is not null)
             {
-                // MAP-WIRING: FocusMaps.Write(settings.MapPath, results, pattern, errors);
+                FocusMaps.Write(settings.MapPath, results, pattern, errors);
             }
 
             return results.Any(r => r.Score.Verdict == FocusVerdict.Failed) ? ExitSomeFailed : ExitAllScored;

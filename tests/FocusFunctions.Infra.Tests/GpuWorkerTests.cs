@@ -113,6 +113,19 @@ public class GpuWorkerTests
         Assert.Equal("gpuworker", ((IDictionary<string, object?>)App.Evaluate("tags")!)["azd-service-name"]);
     }
 
+    [Fact]
+    public void Container_OnceTheWorkerImageIsDeployed_ProbesHealthAndReadiness()
+    {
+        var deployed = Container(MainTemplate.Deploy(true, ("gpuWorkerExists", true)).Single("Microsoft.App/containerApps"));
+        var placeholder = Container(App);
+
+        var probes = ((IList<object?>)deployed["probes"]!).Cast<IDictionary<string, object?>>()
+            .ToDictionary(p => (string)p["type"]!, p => (string)((IDictionary<string, object?>)p["httpGet"]!)["path"]!);
+        Assert.Equal("/healthz", probes["Liveness"]);
+        Assert.Equal("/ready", probes["Readiness"]);
+        Assert.Empty((IList<object?>)placeholder["probes"]!);
+    }
+
     private static IDictionary<string, object?> Container(DeployedResource app) =>
         (IDictionary<string, object?>)((IList<object?>)app.Properties.At("template.containers")!).Single()!;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using FocusFunctions.Core.Storage;
 
@@ -66,13 +65,6 @@ public sealed class TileKeyResolver
 
     private const int HashSuffixLength = 65;
 
-    private (int? X, int? Y) GridPosition(string fileName)
-    {
-        var match = _gridPosition.Match(fileName);
-        return match.Success
-            && int.TryParse(match.Groups["x"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int x)
-            && int.TryParse(match.Groups["y"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int y)
-                ? (x, y)
-                : (null, null);
-    }
+    private (int? X, int? Y) GridPosition(string fileName) =>
+        TilePosition.Parse(fileName, _gridPosition) is { } position ? (position.X, position.Y) : (null, null);
 }

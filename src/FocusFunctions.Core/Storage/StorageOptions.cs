@@ -39,7 +39,7 @@ public sealed class StorageOptions : IValidatableObject
 
     /// <summary>Regex with groups x and y that finds a tile's grid position in its file name.</summary>
     [Required(AllowEmptyStrings = false)]
-    public string GridPositionPattern { get; set; } = @"x(?<x>\d+)_y(?<y>\d+)";
+    public string GridPositionPattern { get; set; } = TilePosition.DefaultPattern;
 
     /// <summary>Azure SDK retries per storage request (exponential back-off).</summary>
     [Range(0, 20)]

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace FocusFunctions.Cli.Tests;
+
+public sealed class ScoreCommandTests : IDisposable
+{
+    private const string Sharp = "tcga-histolab-tissue-level0-4302-10273-4814-10785.png";
+    private const string Background = "background-histolab-no-tissue.png";
+    private readonly string _folder = Directory.CreateTempSubdirectory("focus-cli-").FullName;
+
+    [Fact]
+    public void Score_JsonFormat_PrintsOneObjectPerInputAndKeepsGoingAfterABadFile()
+    {
+        string broken = Path.Combine(_folder, "broken.png");
+        File.WriteAllText(broken, "not an image");
+
+        var (exit, output, _) = Run("score", Shared(Sharp), broken, Shared(Background), "--format", "json");
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        var rows = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal("InFocus", rows[0].GetProperty("verdict").GetString());
+        Assert.True(rows[0].GetProperty("defocusMicrons").GetDouble() < 2.0);
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("error").ValueKind);
+        Assert.Equal("Failed", rows[1].GetProperty("verdict").GetString());
+        Assert.Equal(JsonValueKind.Null, rows[1].GetProperty("defocusMicrons").ValueKind);
+        Assert.Contains("Not a supported image", rows[1].GetProperty("error").GetString());
+        Assert.Equal("NoTissue", rows[2].GetProperty("verdict").GetString());
+        foreach (var field in new[] { "path", "tissueFraction", "patchCount", "outOfFocusFraction" })
+        {
+            Assert.True(rows[0].TryGetProperty(field, out _), field);
+        }
+
+        Assert.Equal(2, exit);
+    }
+
+    [Fact]
+    public void Score_AllScored_ExitsZero()
+    {
+        var (exit, _, _) = Run("score", Shared(Sharp), Shared(Background), "--format", "csv");
+
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public void Score_Csv_HasAHeaderAndQuotesFieldsWithCommas()
+    {
+        string odd = Path.Combine(_folder, "a,b.png");
+        File.Copy(Shared(Sharp), odd);
+
+        var (_, output, _) = Run("score", odd, "--format", "csv");
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("path,verdict,defocusMicrons", lines[0]);
+        Assert.StartsWith($"\"{odd}\",InFocus,", lines[1]);
+    }
+
+    [Fact]
+    public void Score_Folder_ScoresEveryImageInIt()
+    {
+        File.Copy(Shared(Sharp), Path.Combine(_folder, "x000_y000.png"));
+        File.Copy(Shared(Background), Path.Combine(_folder, "x001_y000.png"));
+        File.WriteAllText(Path.Combine(_folder, "notes.txt"), "ignored");
+        string map = Path.Combine(_folder, "mosaic.png");
+
+        var (exit, output, errors) = Run("score", _folder, "--format", "json", "--map", map);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.True(File.Exists(map), errors);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(map)[..4]);
+    }
+
+    [Fact]
+    public void Score_SingleTileMap_WritesThePatchGrid()
+    {
+        string map = Path.Combine(_folder, "tile.png");
+
+        var (exit, _, _) = Run("score", Shared("cmu1-small-region-he-skin.png"), "--map", map, "--format", "json");
+
+        Assert.Equal(0, exit);
+        using var image = SixLabors.ImageSharp.Image.Load(map);
+        Assert.True(image.Width > 100 && image.Height > 100);
+    }
+
+    [Fact]
+    public void Score_MissingPath_IsAFailedRowNotACrash()
+    {
+        var (exit, output, _) = Run("score", Path.Combine(_folder, "nope.png"), "--format", "json");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("No such file or folder", output);
+    }
+
+    [Fact]
+    public void Score_ModelWithoutCardAndNoCardValues_IsAUsageError()
+    {
+        string model = Path.Combine(_folder, "bare.onnx");
+        File.Copy(CliPaths.Model, model);
+
+        var (exit, _, errors) = Run("score", Shared(Sharp), "--model", model);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--model-microns-per-pixel", errors);
+    }
+
+    [Fact]
+    public void Score_ModelWithCardValuesAsOptions_Scores()
+    {
+        string model = Path.Combine(_folder, "bare.onnx");
+        File.Copy(CliPaths.Model, model);
+
+        var (exit, output, _) = Run("score", Shared(Sharp), "--model", model, "--model-microns-per-pixel", "0.5", "--patch-size", "320", "--format", "json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"verdict\":\"InFocus\"", output);
+    }
+
+    [Fact]
+    public void Score_UnknownOption_IsAUsageError()
+    {
+        var (exit, _, _) = Run("score", Shared(Sharp), "--no-such-option");
+
+        Assert.Equal(1, exit);
+    }
+
+    [Fact]
+    public void Score_Threshold_IsAppliedAndReported()
+    {
+        var (_, output, _) = Run("score", Shared(Sharp), "--threshold", "0.01", "--format", "json");
+
+        var row = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(0.01, row.GetProperty("thresholdMicrons").GetDouble());
+        Assert.Equal("OutOfFocus", row.GetProperty("verdict").GetString());
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string Shared(string file) => Path.Combine(CliPaths.Histology, file);
+
+    private static (int Exit, string Output, string Errors) Run(params string[] args)
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(ScoreCommand.Create());
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = errors });
+        return (exit, output.ToString(), errors.ToString());
+    }
+}

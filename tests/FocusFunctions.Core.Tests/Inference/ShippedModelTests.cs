@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FocusFunctions.Core.Tests.Inference;
+
+public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedModel>
+{
+    [Fact]
+    public void Card_DeclaresTheContractAndMatchesTheOnnxFile()
+    {
+        var card = ModelCard.Load(ModelCard.PathFor(RepoPaths.ShippedModel));
+
+        Assert.Equal(0.5, card.MicronsPerPixel);
+        Assert.Equal(320, card.PatchSize);
+        Assert.Equal("image", card.InputName);
+        Assert.Equal("defocus_um", card.OutputName);
+        Assert.Equal(card.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(RepoPaths.ShippedModel))));
+        Assert.True(new FileInfo(RepoPaths.ShippedModel).Length <= 5 * 1024 * 1024);
+    }
+
+    [Fact]
+    public void Predict_ParityFixture_MatchesPyTorchWithinOneThousandthOfAMicron()
+    {
+        string folder = Path.Combine(RepoPaths.Models, "fixtures", "model-parity");
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
+        var inputs = expected.RootElement.GetProperty("inputs").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var torch = expected.RootElement.GetProperty("defocusUm").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        int length = 3 * 320 * 320;
+        var tensor = new float[inputs.Length * length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var patch = TileDecoder.Decode(File.ReadAllBytes(Path.Combine(folder, inputs[i])), new DecodeLimits(1 << 24, 1 << 24, TiffPageSelection.First)).Image;
+            PatchTensor.Write(patch, new PatchRegion(0, 0, 0, 0, 320, 320), 320, tensor.AsSpan(i * length, length));
+        }
+
+        var onnx = new float[inputs.Length];
+        shipped.Model.Predict(tensor, inputs.Length, onnx);
+
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            Assert.True(Math.Abs(onnx[i] - torch[i]) <= 1e-3, $"patch {i}: ONNX Runtime {onnx[i]} µm, PyTorch {torch[i]} µm");
+        }
+    }
+
+    [Fact]
+    public void Predict_BatchedAndOneByOne_Agree()
+    {
+        var tensor = new float[4 * 3 * 320 * 320];
+        var image = TestImages.LoadShared("cmu1-small-region-he-skin.png");
+        var regions = PatchLayout.Cover(image.Width, image.Height, 320);
+        for (int i = 0; i < 4; i++)
+        {
+            PatchTensor.Write(image, regions[10 + i], 320, tensor.AsSpan(i * 3 * 320 * 320, 3 * 320 * 320));
+        }
+
+        var batched = new float[4];
+        shipped.Model.Predict(tensor, 4, batched);
+        for (int i = 0; i < 4; i++)
+        {
+            var single = new float[1];
+            shipped.Model.Predict(tensor.AsMemory(i * 3 * 320 * 320, 3 * 320 * 320), 1, single);
+            Assert.Equal(batched[i], single[0], 3);
+        }
+    }
+
+    [Fact]
+    public void Load_CardThatContradictsTheModel_IsRefusedWithTheReason()
+    {
+        var card = ModelCard.Load(ModelCard.PathFor(RepoPaths.ShippedModel)) with { InputName = "pixels" };
+
+        var error = Assert.Throws<InvalidDataException>(() => new OnnxFocusModel(shipped.Options, NullLogger.Instance, card));
+        Assert.Contains("'pixels'", error.Message);
+        Assert.Contains("image", error.Message);
+    }
+
+    [Fact]
+    public void Load_CudaWithoutAGpu_FallsBackToCpu()
+    {
+        var options = new ScoringOptions { ModelPath = RepoPaths.ShippedModel, ExecutionProvider = InferenceProvider.Cuda };
+
+        using var model = new OnnxFocusModel(options, NullLogger.Instance);
+
+        Assert.Equal("CPU", model.Provider);
+    }
+}

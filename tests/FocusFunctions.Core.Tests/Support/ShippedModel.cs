@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FocusFunctions.Core.Tests.Support;
+
+/// <summary>The committed model, loaded once for the tests that use it.</summary>
+public sealed class ShippedModel : IDisposable
+{
+    public ShippedModel()
+    {
+        Options = new ScoringOptions { ModelPath = RepoPaths.ShippedModel, IntraOpThreads = 1 };
+        Model = new OnnxFocusModel(Options, NullLogger.Instance);
+        Scorer = new TileScorer(Model, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<TileScorer>.Instance);
+    }
+
+    public ScoringOptions Options { get; }
+
+    public OnnxFocusModel Model { get; }
+
+    public TileScorer Scorer { get; }
+
+    public void Dispose() => Model.Dispose();
+}

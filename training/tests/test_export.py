@@ -1,0 +1,81 @@
+import hashlib
+import json
+import os
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from PIL import Image
+
+import export
+import models
+import utils
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODELS = os.path.join(REPO, "models")
+
+
+def onnx_dims(value):
+    return [d.dim_param or d.dim_value for d in value.type.tensor_type.shape.dim]
+
+
+def test_focusnet_export_checker_and_parity_fixture_round_trip(tmp_path):
+    torch.manual_seed(0)
+    model = models.get_model("focusnet").eval()
+    path = str(tmp_path / "m.onnx")
+    export.export_onnx(model, path)
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    assert onnx_dims(m.graph.input[0])[1:] == [3, 320, 320] and isinstance(onnx_dims(m.graph.input[0])[0], str)
+    expected = export.write_parity_fixture(model, str(tmp_path / "fx"), path)
+    x = np.stack([np.asarray(Image.open(tmp_path / "fx" / f).convert("RGB")) for f in expected["inputs"]])
+    assert x.shape == (3, 320, 320, 3)
+    with torch.no_grad():
+        y = model(torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255)[:, 0].numpy()
+    assert np.allclose(y, expected["defocusUm"], atol=1e-5)
+    assert (y >= 0).all()
+
+
+def test_inception_exports_at_320_with_dynamic_batch(tmp_path):
+    out = tmp_path / "inception.onnx"
+    args = export.get_args_parser().parse_args(["--arch", "inception_v3", "--random-init", "--output", str(out)])
+    export.main(args)
+    m = onnx.load(str(out))
+    assert m.graph.input[0].name == "image" and m.graph.output[0].name == "defocus_um"
+    assert onnx_dims(m.graph.input[0])[1:] == [3, 320, 320] and isinstance(onnx_dims(m.graph.input[0])[0], str)
+
+
+def test_model_is_cheap_and_output_non_negative():
+    model = models.get_model("focusnet").eval()
+    assert utils.count_macs(model, 320) <= 40e6
+    assert utils.count_parameters(model) * 4 <= 5e6
+    with torch.no_grad():
+        assert (model(torch.rand(2, 3, 320, 320)) >= 0).all()
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(MODELS, "focus-model.json")), reason="no shipped model yet")
+def test_shipped_model_card_matches_onnx_and_declares_contract():
+    card = json.load(open(os.path.join(MODELS, "focus-model.json")))
+    onnx_path = os.path.join(MODELS, "focus-model.onnx")
+    assert card["sha256"] == hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
+    assert os.path.getsize(onnx_path) <= 5e6
+    assert card["micronsPerPixel"] == 0.5 and card["patchSize"] == 320
+    assert card["inputName"] == "image" and card["outputName"] == "defocus_um"
+    for key in ("name", "version", "optics", "trainingData", "validation", "architecture", "macsPerPatch", "parameters"):
+        assert key in card, key
+    assert card["optics"]["na"] == 0.8 and card["optics"]["wavelengthsMicrons"] == [0.61, 0.54, 0.46]
+    m = export.check_onnx(onnx_path)
+    assert m.graph.input[0].name == card["inputName"]
+    fixture = json.load(open(os.path.join(MODELS, "fixtures", "model-parity", "expected.json")))
+    assert fixture["modelSha256"] == card["sha256"]
+    ckpt_path = os.path.join(MODELS, "focus-model.pth")
+    if os.path.exists(ckpt_path):      # the fixture's outputs are the shipped weights' outputs
+        ckpt = torch.load(ckpt_path, map_location="cpu")
+        model = models.get_model(ckpt["args"]["arch"])
+        model.load_state_dict(ckpt["model"])
+        x = np.stack([np.asarray(Image.open(os.path.join(MODELS, "fixtures", "model-parity", f)).convert("RGB"))
+                      for f in fixture["inputs"]])
+        with torch.no_grad():
+            y = model.eval()(torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255)[:, 0].numpy()
+        assert np.allclose(y, fixture["defocusUm"], atol=1e-4)
