@@ -1,6 +1,7 @@
 using System.Text.Json;
+using FocusFunctions.App.Tests.Infrastructure;
 
-namespace FocusFunctions.App.Tests.Cli;
+namespace FocusFunctions.Cli.Tests;
 
 public sealed class ResultsCommandTests : IAsyncLifetime
 {

@@ -1,4 +1,5 @@
-namespace FocusFunctions.App.Tests.Cli;
+using FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.Cli.Tests;
 
 public sealed class UploadCommandTests : IAsyncLifetime
 {
@@ -22,7 +23,7 @@ public sealed class UploadCommandTests : IAsyncLifetime
         var (exitCode, output, errors) = await _cli.RunAsync(["upload", _folder, "--slide", "slide-u", "--connection", _cli.Azurite.ConnectionString]);
 
         Assert.True(exitCode == 0, errors);
-        Assert.Equal(["slide-u/x000_y000.png", "slide-u/x001_y000.png"], await TestStorage.NamesAsync(_cli.Container("tiles")));
+        Assert.Equal(["slide-u/x000_y000.png", "slide-u/x001_y000.png"], await CliHarness.NamesAsync(_cli.Container("tiles")));
         Assert.Contains("uploaded slide-u/x001_y000.png", output);
         Assert.Equal(TestTiles.Sharp, (await _cli.Container("tiles").GetBlobClient("slide-u/x000_y000.png").DownloadContentAsync()).Value.Content.ToArray());
     }

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using FocusFunctions.Cli;
+using FocusFunctions.App.Tests.Infrastructure;
+using FocusFunctions.Core.Processing;
 
-namespace FocusFunctions.App.Tests.Cli;
+namespace FocusFunctions.Cli.Tests;
 
 public sealed class ProcessCommandTests : IAsyncLifetime
 {
@@ -23,9 +24,9 @@ public sealed class ProcessCommandTests : IAsyncLifetime
 
         Assert.True(exitCode == 0, errors);
         Assert.Contains("Processed 4 tile(s): InFocus 1, OutOfFocus 1, NoTissue 1, Failed 1.", output);
-        Assert.Equal(["slide-c/x001_y000.png"], await TestStorage.NamesAsync(_cli.Container("rejected")));
-        Assert.Equal(["slide-c/x003_y000.png"], await TestStorage.NamesAsync(_cli.Container("quarantine")));
-        Assert.Equal(2, (await TestStorage.NamesAsync(_cli.Container("tiles"))).Count);
+        Assert.Equal(["slide-c/x001_y000.png"], await CliHarness.NamesAsync(_cli.Container("rejected")));
+        Assert.Equal(["slide-c/x003_y000.png"], await CliHarness.NamesAsync(_cli.Container("quarantine")));
+        Assert.Equal(2, (await CliHarness.NamesAsync(_cli.Container("tiles"))).Count);
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class ProcessCommandTests : IAsyncLifetime
 
         Assert.Equal(0, exitCode);
         Assert.True(await IsDoneAsync(results, "slide-w", "x000_y000.png"));
-        Assert.Equal(["slide-w/x000_y000.png"], await TestStorage.NamesAsync(_cli.Container("rejected")));
+        Assert.Equal(["slide-w/x000_y000.png"], await CliHarness.NamesAsync(_cli.Container("rejected")));
         Assert.Contains("Processed ", output);
     }
 

@@ -1,4 +1,5 @@
-namespace FocusFunctions.App.Tests.Cli;
+using FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.Cli.Tests;
 
 public sealed class ListCommandTests : IAsyncLifetime
 {

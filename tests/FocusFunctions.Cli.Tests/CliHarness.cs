@@ -1,12 +1,12 @@
 using System.CommandLine;
 using Azure.Storage.Blobs;
-using FocusFunctions.Cli;
+using FocusFunctions.App.Tests.Infrastructure;
 
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.Cli.Tests;
 
 /// <summary>
-/// The CLI against an Azurite of its own: the commands use the default container and table names, so sharing an
-/// Azurite with other tests would mix their tiles.
+/// The CLI against an Azurite of its own (the Function tests' harness): the commands use the default container and
+/// table names, so sharing an Azurite with other tests would mix their tiles.
 /// </summary>
 public sealed class CliHarness : IAsyncLifetime
 {
@@ -19,6 +19,17 @@ public sealed class CliHarness : IAsyncLifetime
     public Task InitializeAsync() => Azurite.InitializeAsync();
 
     public Task DisposeAsync() => Azurite.DisposeAsync();
+
+    public static async Task<List<string>> NamesAsync(BlobContainerClient container)
+    {
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
 
     public async Task UploadAsync(string blobName, byte[] content)
     {
