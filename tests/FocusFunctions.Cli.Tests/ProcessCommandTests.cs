@@ -91,6 +91,23 @@ public sealed class ProcessCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_ShippedModel_SharpStaysAndDefocusedIsRejected()
+    {
+        await _cli.UploadAsync("slide-m/x000_y000.png", TestTiles.Sharp);
+        await _cli.UploadAsync("slide-m/x001_y000.png", TestTiles.Defocused);
+        var root = new RootCommand { ProcessCommand.Create() };
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        int exitCode = await root.Parse(["process", "--connection", _cli.Azurite.ConnectionString, "--model", CliPaths.Model])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = errors });
+
+        Assert.True(exitCode == 0, errors.ToString());
+        Assert.Contains("Processed 2 tile(s): InFocus 1, OutOfFocus 1, NoTissue 0, Failed 0.", output.ToString());
+        Assert.Equal(["slide-m/x001_y000.png"], await CliHarness.NamesAsync(_cli.Container("rejected")));
+    }
+
+    [Fact]
     public async Task Invoke_MissingModelFile_UsageErrorNamingTheFile()
     {
         var root = new RootCommand { ProcessCommand.Create() };
