@@ -11,7 +11,6 @@ internal static class JsonResponses
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
     public static async Task<HttpResponseData> WriteAsync<T>(HttpRequestData request, HttpStatusCode status, T value, CancellationToken cancellationToken)
