@@ -2,6 +2,7 @@
 
 Everything runs batched in torch (CPU or GPU). Input: in-focus sRGB crops [B, 3, H, W] in [0, 1] with a margin of
 at least KERNEL_SIZE // 2 pixels around the output crop; output: [B, 3, out, out] in [0, 1] quantised to 8 bits.
+Also the data presets built on it: PatchSampler (training crops) and build_val_set (the fixed held-out set).
 """
 import math
 import os
