@@ -147,6 +147,12 @@ class SyntheticDefocus:
         return out.contiguous()
 
 
+def load_padded(data_dir, src, margin):
+    """A prepared source image, padded as prepare.py saw it (to its patch size) plus a PSF margin (mirrored)."""
+    img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
+    return np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+
+
 class PatchSampler:
     """Draws in-focus crops (with a margin for the PSF) from the prepared training patches."""
 
@@ -155,8 +161,7 @@ class PatchSampler:
         for src in manifest["sources"]:
             if src["split"] != split or not src["patches"]:
                 continue
-            img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
-            img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+            img = load_padded(data_dir, src, margin)
             self.images.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).to(device))
             k = len(self.images) - 1
             for p in src["patches"]:
@@ -186,8 +191,7 @@ def build_val_set(manifest, data_dir, bank, size, device, seed=20240601, n_rando
     for src in manifest["sources"]:
         if src["split"] != "val":
             continue
-        img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
-        img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+        img = load_padded(data_dir, src, margin)
         for p in src["patches"][:max_patches or None]:
             c = img[p["y"]:p["y"] + size + 2 * margin, p["x"]:p["x"] + size + 2 * margin]
             levels = list(range(11)) + (torch.rand(n_random, generator=gen) * 10).tolist()
