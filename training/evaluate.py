@@ -19,6 +19,7 @@ from PIL import Image
 import defocus
 import models
 import preprocess
+import presets
 import train
 import utils
 
@@ -34,30 +35,19 @@ def load_model(checkpoint, arch=None):
     return model.eval(), ckpt
 
 
-def inference_tissue_fraction(patch):
-    """Tissue share for inference: not glass and not pen (texture is not required, blurred tissue counts)."""
-    x = patch.astype(np.float32) / 255
-    mx, mn = x.max(-1), x.min(-1)
-    sat = (mx - mn) / np.maximum(mx, 1e-3)
-    not_white = (mx < utils.TISSUE_RULES["whiteValue"]) | (sat > utils.TISSUE_RULES["minSaturationForTissue"])
-    _, pen = utils.pixel_masks(patch)
-    green = (sat > 0.25) & (x[..., 1] > x[..., 0]) & (x[..., 0] < 0.6)
-    return float((not_white & ~green).mean()), float(pen.mean())
-
-
 def predict_image(model, img_uint8, um_per_px, size=320, stride=320, min_tissue=0.5):
     img = preprocess.resample(img_uint8, um_per_px, 0.5)
     h, w = img.shape[:2]
     if h < size or w < size:     # smaller than one patch: the network is fully convolutional, run it whole
         with torch.no_grad():
             p = float(model(torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255)[0, 0])
-        tissue = int(inference_tissue_fraction(img)[0] >= min_tissue)
+        tissue = int(utils.inference_tissue_fraction(img)[0] >= min_tissue)
         return {"patches": 1, "tissuePatches": tissue, "medianUm": p, "p10Um": p, "p90Um": p, "wholeImage": True,
                 "resampledSize": [w, h], "medianOver": "tissue patches" if tissue else "all patches (no tissue)"}
     batch, keep = [], []
     for y, x in utils.grid_positions(h, w, size, stride):
         patch = img[y:y + size, x:x + size]
-        tissue, _ = inference_tissue_fraction(patch)
+        tissue, _ = utils.inference_tissue_fraction(patch)
         keep.append(tissue >= min_tissue)
         batch.append(patch)
     xb = torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).float() / 255
@@ -129,7 +119,7 @@ def main(args):
     model, ckpt = load_model(args.checkpoint)
     manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
     bank = defocus.PSFBank(z_max=11.0, dz=0.05)
-    val_x, val_z, val_src = train.build_val_set(manifest, args.data_dir, bank, 320, "cpu")
+    val_x, val_z, val_src = presets.build_val_set(manifest, args.data_dir, bank, 320, "cpu")
     report, pred = train.evaluate(model, val_x, val_z, "cpu")
     true = val_z.numpy()
     src = np.array(val_src)
@@ -154,10 +144,9 @@ def get_args_parser():
     p.add_argument("--sources", default=os.path.join(here, "sources.json"), help="source list with um/px")
     p.add_argument("--images-dir", default=os.path.join(here, "..", "..", "shared", "data", "histology"),
                    help="shared histology images")
-    p.add_argument("--output-json", default=os.path.normpath(os.path.join(here, "..", "models", "eval", "report.json")),
-                   help="report")
-    p.add_argument("--output-figure", default=os.path.normpath(os.path.join(here, "..", "models", "eval", "focus-model-eval.png")),
-                   help="PNG")
+    eval_dir = os.path.normpath(os.path.join(here, "..", "models", "eval"))
+    p.add_argument("--output-json", default=os.path.join(eval_dir, "report.json"), help="report (JSON)")
+    p.add_argument("--output-figure", default=os.path.join(eval_dir, "focus-model-eval.png"), help="figure (PNG)")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")
     p.add_argument("--skip-images", action="store_true", help="only the held-out synthetic evaluation")
     return p

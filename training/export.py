@@ -66,7 +66,8 @@ def synthetic_patches(n=3, size=PATCH_SIZE, seed=7, zs=(0.0, 3.0, 7.0)):
             mask = (yy - cy) ** 2 + (xx - cx) ** 2 <= r * r
             img[mask] = np.array([0.35, 0.25, 0.6]) + rng.normal(0, 0.05, 3)
         x = torch.from_numpy(np.clip(img, 0, 1)).permute(2, 0, 1)[None].float()
-        y = defocus.defocus_srgb(x, torch.tensor([zs[i % len(zs)]]), bank)[0, :, margin:margin + size, margin:margin + size]
+        y = defocus.defocus_srgb(x, torch.tensor([zs[i % len(zs)]]), bank)[0]
+        y = y[:, margin:margin + size, margin:margin + size]
         out.append(np.round(y.permute(1, 2, 0).numpy() * 255).astype(np.uint8))
     return out
 
@@ -150,7 +151,7 @@ def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest
                                  for r in (eval_report or {}).get("jpegVariants", [])},
         "reference": {"architecture": "InceptionV3", "r2": 0.9904, "fit": "y = 0.59 + 1.157x",
                       "note": "about +-1 um within +-4 um"},
-        "exported": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "exported": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sha256": sha256(onnx_path), "onnxFile": os.path.basename(onnx_path),
         "fileBytes": os.path.getsize(onnx_path),
     }

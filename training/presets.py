@@ -2,13 +2,17 @@
 
 Everything runs batched in torch (CPU or GPU). Input: in-focus sRGB crops [B, 3, H, W] in [0, 1] with a margin of
 at least KERNEL_SIZE // 2 pixels around the output crop; output: [B, 3, out, out] in [0, 1] quantised to 8 bits.
+Also the data presets built on it: PatchSampler (training crops) and build_val_set (the fixed held-out set).
 """
 import math
+import os
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 import defocus
+import utils
 
 # IJG (libjpeg) base quantisation tables, quality 50
 _LUMA = [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
@@ -141,3 +145,63 @@ class SyntheticDefocus:
             oy, ox = [int(v) for v in torch.randint(0, m + 1, (2,), generator=gen)]
             out = out[..., oy:oy + self.out_size, ox:ox + self.out_size]
         return out.contiguous()
+
+
+def load_padded(data_dir, src, margin):
+    """A prepared source image, padded as prepare.py saw it (to its patch size) plus a PSF margin (mirrored)."""
+    img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
+    return np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+
+
+class PatchSampler:
+    """Draws in-focus crops (with a margin for the PSF) from the prepared training patches."""
+
+    def __init__(self, manifest, data_dir, split, crop_size, margin, device):
+        self.images, self.windows, weights = [], [], []
+        for src in manifest["sources"]:
+            if src["split"] != split or not src["patches"]:
+                continue
+            img = load_padded(data_dir, src, margin)
+            self.images.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).to(device))
+            k = len(self.images) - 1
+            for p in src["patches"]:
+                self.windows.append((k, p["y"], p["x"], p["size"]))
+                weights.append(1.0 / math.sqrt(len(src["patches"])))   # sources weigh ~sqrt(#patches)
+        self.weights = torch.tensor(weights, dtype=torch.float64)
+        self.crop, self.margin = crop_size, margin
+
+    def sample(self, n, gen, z_max=11.0):
+        idx = torch.multinomial(self.weights, n, replacement=True, generator=gen)
+        out = []
+        for i in idx.tolist():
+            k, y, x, size = self.windows[i]
+            oy, ox = [int(v) for v in torch.randint(0, max(size - self.crop, 0) + 1, (2,), generator=gen)]
+            s = self.crop + 2 * self.margin
+            out.append(self.images[k][:, y + oy:y + oy + s, x + ox:x + ox + s])
+        crops = torch.stack(out).float() / 255
+        return crops, sample_defocus(n, gen, z_max=z_max)
+
+
+def build_val_set(manifest, data_dir, bank, size, device, seed=20240601, n_random=5, chunk=32, max_patches=0):
+    """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10]."""
+    margin = defocus.KERNEL_SIZE // 2 + 8
+    gen = torch.Generator().manual_seed(seed)
+    synth = SyntheticDefocus(bank, size, nuisance=True)
+    crops, zs, src_names = [], [], []
+    for src in manifest["sources"]:
+        if src["split"] != "val":
+            continue
+        img = load_padded(data_dir, src, margin)
+        for p in src["patches"][:max_patches or None]:
+            c = img[p["y"]:p["y"] + size + 2 * margin, p["x"]:p["x"] + size + 2 * margin]
+            levels = list(range(11)) + (torch.rand(n_random, generator=gen) * 10).tolist()
+            for z in levels:
+                crops.append(c)
+                zs.append(float(z))
+                src_names.append(src["file"])
+    xs = []
+    for i in range(0, len(crops), chunk):
+        cb = torch.from_numpy(np.stack(crops[i:i + chunk])).permute(0, 3, 1, 2).float().to(device) / 255
+        out = synth(cb, torch.tensor(zs[i:i + chunk]), gen)
+        xs.append(torch.round(out * 255).to(torch.uint8).cpu())
+    return torch.cat(xs), torch.tensor(zs), src_names

@@ -12,7 +12,6 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 
 import defocus
 import models
@@ -55,79 +54,19 @@ def evaluate(model, val_x, val_z, device, batch_size=64):
     return utils.regression_report(pred, val_z.numpy()), pred
 
 
-class PatchSampler:
-    """Draws in-focus crops (with a margin for the PSF) from the prepared training patches."""
-
-    def __init__(self, manifest, data_dir, split, crop_size, margin, device):
-        self.images, self.windows, weights = [], [], []
-        for src in manifest["sources"]:
-            if src["split"] != split or not src["patches"]:
-                continue
-            img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
-            img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
-            self.images.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).to(device))
-            k = len(self.images) - 1
-            for p in src["patches"]:
-                self.windows.append((k, p["y"], p["x"], p["size"]))
-                weights.append(1.0 / math.sqrt(len(src["patches"])))   # sources weigh ~sqrt(#patches)
-        self.weights = torch.tensor(weights, dtype=torch.float64)
-        self.crop, self.margin = crop_size, margin
-
-    def sample(self, n, gen, z_max=11.0):
-        idx = torch.multinomial(self.weights, n, replacement=True, generator=gen)
-        out = []
-        for i in idx.tolist():
-            k, y, x, size = self.windows[i]
-            oy, ox = [int(v) for v in torch.randint(0, max(size - self.crop, 0) + 1, (2,), generator=gen)]
-            s = self.crop + 2 * self.margin
-            out.append(self.images[k][:, y + oy:y + oy + s, x + ox:x + ox + s])
-        crops = torch.stack(out).float() / 255
-        return crops, presets.sample_defocus(n, gen, z_max=z_max)
-
-
-def build_val_set(manifest, data_dir, bank, size, device, seed=20240601, n_random=5, chunk=32, max_patches=0):
-    """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10]."""
-    margin = defocus.KERNEL_SIZE // 2 + 8
-    gen = torch.Generator().manual_seed(seed)
-    synth = presets.SyntheticDefocus(bank, size, nuisance=True)
-    crops, zs, src_names = [], [], []
-    for src in manifest["sources"]:
-        if src["split"] != "val":
-            continue
-        img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
-        img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
-        for p in src["patches"][:max_patches or None]:
-            c = img[p["y"]:p["y"] + size + 2 * margin, p["x"]:p["x"] + size + 2 * margin]
-            levels = list(range(11)) + (torch.rand(n_random, generator=gen) * 10).tolist()
-            for z in levels:
-                crops.append(c)
-                zs.append(float(z))
-                src_names.append(src["file"])
-    xs = []
-    for i in range(0, len(crops), chunk):
-        cb = torch.from_numpy(np.stack(crops[i:i + chunk])).permute(0, 3, 1, 2).float().to(device) / 255
-        out = synth(cb, torch.tensor(zs[i:i + chunk]), gen)
-        xs.append(torch.round(out * 255).to(torch.uint8).cpu())
-    return torch.cat(xs), torch.tensor(zs), src_names
-
-
 def load_data(args, device):
     manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
     t = time.time()
     bank = defocus.PSFBank(z_max=11.0, dz=args.psf_dz, device=device)
     print(f"PSF bank {tuple(bank.bank.shape)} in {time.time() - t:.1f} s", flush=True)
-    sampler = PatchSampler(manifest, args.data_dir, "train", args.crop_size, defocus.KERNEL_SIZE // 2 + 8, device)
+    margin = defocus.KERNEL_SIZE // 2 + 8
+    sampler = presets.PatchSampler(manifest, args.data_dir, "train", args.crop_size, margin, device)
     t = time.time()
-    val_x, val_z, val_src = build_val_set(manifest, args.data_dir, bank, args.val_size, device,
+    val_x, val_z, val_src = presets.build_val_set(manifest, args.data_dir, bank, args.val_size, device,
                                           max_patches=args.val_patches_per_source)
     print(f"train: {len(sampler.windows)} patches from {len(sampler.images)} sources; "
           f"val: {len(val_x)} samples from {len(set(val_src))} held-out sources ({time.time() - t:.1f} s)", flush=True)
     return manifest, bank, sampler, (val_x, val_z, val_src)
-
-
-def save_checkpoint(path, model, optimizer, scheduler, epoch, args, metrics):
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(), "epoch": epoch, "args": vars(args), "metrics": metrics}, path)
 
 
 def main(args):
@@ -174,9 +113,14 @@ def main(args):
 
     total = args.epochs * args.steps_per_epoch
     warm = min(args.warmup_steps, total // 10)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / (warm + 1) if s < warm else
-        0.5 * (1 + math.cos(math.pi * min(1.0, (s - warm) / max(1, total - warm)))) * (1 - args.lr_min_ratio) + args.lr_min_ratio)
+
+    def lr_factor(step):   # linear warm-up, then cosine down to --lr-min-ratio
+        if step < warm:
+            return (step + 1) / (warm + 1)
+        cosine = 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warm) / max(1, total - warm))))
+        return args.lr_min_ratio + (1 - args.lr_min_ratio) * cosine
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
     start_epoch = 0
     if args.resume:
         ckpt = torch.load(args.resume, map_location="cpu")
@@ -200,16 +144,16 @@ def main(args):
         report, _ = evaluate(model, val_x, val_z, device)
         elapsed = str(datetime.timedelta(seconds=int(time.time() - start)))
         print(f"epoch {epoch}: loss {stats['loss']:.4f} ({stats['steps']} steps, {stats['seconds']:.1f} s) | val "
-              f"MAE {report['mae']:.3f} R2 {report['r2']:.4f} slope {report['slope']:.3f} icpt {report['intercept']:.3f} "
-              f"MAE0-4 {report['mae0to4']:.3f} in0.5 {report['within05um0to4']:.3f} "
+              f"MAE {report['mae']:.3f} R2 {report['r2']:.4f} slope {report['slope']:.3f} "
+              f"icpt {report['intercept']:.3f} MAE0-4 {report['mae0to4']:.3f} in0.5 {report['within05um0to4']:.3f} "
               f"bacc {report['inOutBalancedAccuracyAt2um']:.3f} | {elapsed}", flush=True)
         metrics = {k: v for k, v in report.items() if k != "perLevel"}
         history.append({"epoch": epoch, "loss": stats["loss"], **metrics})
-        save_checkpoint(os.path.join(args.output_dir, "checkpoint.pth"), model, optimizer, scheduler, epoch, args, metrics)
+        state = (model, optimizer, scheduler, epoch, args, metrics)
+        utils.save_checkpoint(os.path.join(args.output_dir, "checkpoint.pth"), *state)
         if best is None or report["mae"] < best:
             best = report["mae"]
-            save_checkpoint(os.path.join(args.output_dir, "model_best.pth"), model, optimizer, scheduler, epoch, args,
-                            metrics)
+            utils.save_checkpoint(os.path.join(args.output_dir, "model_best.pth"), *state)
         utils.save_json(history, os.path.join(args.output_dir, "history.json"))
     print(f"training time {str(datetime.timedelta(seconds=int(time.time() - start)))}", flush=True)
     return history

@@ -71,6 +71,17 @@ def pixel_masks(img):
     return tissue, pen
 
 
+def inference_tissue_fraction(patch):
+    """Tissue share for inference: not glass and not pen (texture is not required, blurred tissue counts)."""
+    x = patch.astype(np.float32) / 255
+    mx, mn = x.max(-1), x.min(-1)
+    sat = (mx - mn) / np.maximum(mx, 1e-3)
+    not_white = (mx < TISSUE_RULES["whiteValue"]) | (sat > TISSUE_RULES["minSaturationForTissue"])
+    _, pen = pixel_masks(patch)
+    green = (sat > 0.25) & (x[..., 1] > x[..., 0]) & (x[..., 0] < 0.6)
+    return float((not_white & ~green).mean()), float(pen.mean())
+
+
 def sharpness(img):
     """90th percentile of the grey-level gradient magnitude (8-bit units per pixel at the model scale)."""
     grey = img.astype(np.float32).mean(-1)
@@ -174,6 +185,12 @@ def seed_everything(seed):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def save_checkpoint(path, model, optimizer, scheduler, epoch, args, metrics):
+    import torch
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(), "epoch": epoch, "args": vars(args), "metrics": metrics}, path)
 
 
 def save_json(obj, path):
