@@ -19,7 +19,17 @@ import presets
 import utils
 
 
-def train_one_epoch(model, optimizer, scheduler, sampler, synth, args, epoch, gen, deadline):
+def update_ema(ema, model, decay):
+    """Exponential moving average of the weights (and BatchNorm statistics): a smoother model to ship."""
+    with torch.no_grad():
+        for averaged, current in zip(ema.state_dict().values(), model.state_dict().values()):
+            if averaged.dtype.is_floating_point:
+                averaged.mul_(decay).add_(current.detach(), alpha=1 - decay)
+            else:
+                averaged.copy_(current)
+
+
+def train_one_epoch(model, optimizer, scheduler, sampler, synth, args, epoch, gen, deadline, ema=None):
     model.train()
     t0, losses, n_steps = time.time(), [], 0
     for step in range(args.steps_per_epoch):
@@ -34,6 +44,8 @@ def train_one_epoch(model, optimizer, scheduler, sampler, synth, args, epoch, ge
         loss.backward()
         optimizer.step()
         scheduler.step()
+        if ema is not None:
+            update_ema(ema, model, args.ema_decay)
         losses.append(loss.item())
         n_steps += 1
         if args.print_freq and step % args.print_freq == 0:
@@ -121,17 +133,26 @@ def main(args):
         return args.lr_min_ratio + (1 - args.lr_min_ratio) * cosine
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    ema = None
+    if args.ema_decay > 0:
+        ema = models.get_model(args.arch).to(device)
+        ema.load_state_dict(model.state_dict())
+        ema.eval()
     start_epoch = 0
     if args.resume:
         ckpt = torch.load(args.resume, map_location="cpu")
-        model.load_state_dict(ckpt["model"])
+        # With EMA, "model" holds the averaged weights (the ones exported) and "model_raw" the optimised ones.
+        model.load_state_dict(ckpt.get("model_raw", ckpt["model"]))
+        if ema is not None:
+            ema.load_state_dict(ckpt["model"])
         if not args.test_only:
             optimizer.load_state_dict(ckpt["optimizer"])
             scheduler.load_state_dict(ckpt["scheduler"])
             start_epoch = ckpt["epoch"] + 1
             gen.manual_seed(args.seed + start_epoch)
+    shipped = ema if ema is not None else model
     if args.test_only:
-        report, _ = evaluate(model, val_x, val_z, device)
+        report, _ = evaluate(shipped, val_x, val_z, device)
         print({k: v for k, v in report.items() if k != "perLevel"})
         return report
 
@@ -140,8 +161,8 @@ def main(args):
         if time.time() > deadline:
             print("time limit reached", flush=True)
             break
-        stats = train_one_epoch(model, optimizer, scheduler, sampler, synth, args, epoch, gen, deadline)
-        report, _ = evaluate(model, val_x, val_z, device)
+        stats = train_one_epoch(model, optimizer, scheduler, sampler, synth, args, epoch, gen, deadline, ema)
+        report, _ = evaluate(shipped, val_x, val_z, device)
         elapsed = str(datetime.timedelta(seconds=int(time.time() - start)))
         print(f"epoch {epoch}: loss {stats['loss']:.4f} ({stats['steps']} steps, {stats['seconds']:.1f} s) | val "
               f"MAE {report['mae']:.3f} R2 {report['r2']:.4f} slope {report['slope']:.3f} "
@@ -149,7 +170,7 @@ def main(args):
               f"bacc {report['inOutBalancedAccuracyAt2um']:.3f} | {elapsed}", flush=True)
         metrics = {k: v for k, v in report.items() if k != "perLevel"}
         history.append({"epoch": epoch, "loss": stats["loss"], **metrics})
-        state = (model, optimizer, scheduler, epoch, args, metrics)
+        state = (shipped, optimizer, scheduler, epoch, args, metrics, model if ema is not None else None)
         utils.save_checkpoint(os.path.join(args.output_dir, "checkpoint.pth"), *state)
         if best is None or report["mae"] < best:
             best = report["mae"]
@@ -177,6 +198,8 @@ def get_args_parser():
     p.add_argument("--lr-min-ratio", default=0.02, type=float, help="final lr as a fraction of --lr (cosine)")
     p.add_argument("--warmup-steps", default=300, type=int, help="linear warm-up steps")
     p.add_argument("--weight-decay", default=1e-4, type=float, help="AdamW weight decay")
+    p.add_argument("--ema-decay", default=0.0, type=float,
+                   help="keep and ship an exponential moving average of the weights with this decay (0 = off)")
     p.add_argument("--huber-beta", default=0.1, type=float, help="smooth-L1 beta (um)")
     p.add_argument("--psf-dz", default=0.05, type=float, help="z step of the precomputed PSF bank (um)")
     p.add_argument("--time-limit-s", default=0, type=float, help="stop after this many seconds (0 = no limit)")

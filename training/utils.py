@@ -187,10 +187,14 @@ def seed_everything(seed):
     torch.manual_seed(seed)
 
 
-def save_checkpoint(path, model, optimizer, scheduler, epoch, args, metrics):
+def save_checkpoint(path, model, optimizer, scheduler, epoch, args, metrics, raw_model=None):
+    """model: the weights to ship; raw_model (with EMA): the optimised weights that training resumes from."""
     import torch
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(), "epoch": epoch, "args": vars(args), "metrics": metrics}, path)
+    state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+             "scheduler": scheduler.state_dict(), "epoch": epoch, "args": vars(args), "metrics": metrics}
+    if raw_model is not None:
+        state["model_raw"] = raw_model.state_dict()
+    torch.save(state, path)
 
 
 def save_json(obj, path):

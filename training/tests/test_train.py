@@ -60,3 +60,15 @@ def test_inception_two_steps(tiny_data, tmp_path):
     _, hist = run(tiny_data, tmp_path / "inc", "inception_v3", 80)
     assert np.isfinite(hist[0]["loss"])
     assert os.path.exists(tmp_path / "inc" / "model_best.pth")
+
+
+def test_ema_ships_the_average_and_resumes_from_the_raw_weights(tiny_data, tmp_path):
+    run(tiny_data, tmp_path / "ema", "focusnet", 64, ["--ema-decay", "0.5"])
+    ckpt = torch.load(tmp_path / "ema" / "checkpoint.pth", map_location="cpu")
+    assert "model_raw" in ckpt
+    moved = [k for k in ckpt["model"] if ckpt["model"][k].dtype.is_floating_point
+             and not torch.equal(ckpt["model"][k], ckpt["model_raw"][k])]
+    assert moved, "the averaged weights should lag the optimised ones"
+    _, hist = run(tiny_data, tmp_path / "ema", "focusnet", 64,
+                  ["--ema-decay", "0.5", "--resume", str(tmp_path / "ema" / "checkpoint.pth"), "--epochs", "2"])
+    assert [h["epoch"] for h in hist] == [1]
