@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Speed and memory benchmarks (BenchmarkDotNet; results in docs/performance.md):
+#   decode, preprocessing, model inference per patch (one thread, batched) beside the reference InceptionV3 + six FC
+#   exported by the training pipeline, end to end per 1024×1024 tile, the worker's tiles/s by batch size, and the
+#   peak memory of one `focus score` process.
+#   bash scripts/benchmark.sh            # everything
+#   bash scripts/benchmark.sh '*Tile*'   # a BenchmarkDotNet filter
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+mkdir -p artifacts
+if [ ! -f artifacts/inception_v3.onnx ]; then
+  /usr/bin/python3 training/export.py --arch inception_v3 --random-init --output artifacts/inception_v3.onnx
+fi
+
+dotnet run -c Release --project benchmarks/FocusFunctions.Benchmarks -- --filter "${1:-*}" --job short --artifacts artifacts/benchmarks
+
+# Peak resident memory of scoring one 1024×1024 tile in a fresh process (model load included).
+dotnet build -c Release src/FocusFunctions.Cli --nologo -v quiet >/dev/null
+/usr/bin/python3 - <<'PY'
+from PIL import Image
+Image.open("../shared/data/histology/cmu1-small-region-he-skin.png").convert("RGB").crop((600, 1200, 1624, 2224)).save("artifacts/tile-1024.png")
+PY
+/usr/bin/time -f "peak RSS of 'focus score' on one 1024x1024 PNG: %M KiB" \
+  dotnet src/FocusFunctions.Cli/bin/Release/net10.0/focus.dll score artifacts/tile-1024.png --format json --threads 1
