@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job, locally and without Azure: starts Azurite (in memory, loopback), uploads a handful of tiles from
-# ../shared (sharp, background, one defocused made on the fly, one truncated), runs `focus process` (the same
+# ../shared (sharp, background, one 4 µm out of focus made on the fly, one truncated), runs `focus process` (the same
 # TileProcessor as the Function), prints the result rows and the moved tiles, then stops Azurite.
 #
 #   bash scripts/run-local.sh
@@ -69,12 +69,15 @@ cp "$shared/histoqc-template1-he-breast.png" "$work/x002_y000.png"
 cp "$shared/background-histolab-no-tissue.png" "$work/x000_y001.png"
 # A tile cut short in transfer: goes to quarantine with a readable error.
 head -c 20000 "$shared/tcga-histolab-low-nuclei-score-level0.png" > "$work/x002_y001.png"
-# A defocused tile: a sharp one through a Gaussian blur (needs Debian's python3-pil; skipped without it).
-if /usr/bin/python3 -c "import PIL" 2>/dev/null; then
-  /usr/bin/python3 -c "import sys; from PIL import Image, ImageFilter; Image.open(sys.argv[1]).convert('RGB').filter(ImageFilter.GaussianBlur(4)).save(sys.argv[2])" \
-    "$shared/tcga-mopadi-tcga-ad-6964-01z-00-dx1-tile-22016-11776.png" "$work/x001_y001.png"
+# A defocused tile: a sharp one 4 µm out of focus, through the project's optics simulator (training/simulate.py,
+# needs Debian's python3-torch and python3-pil, as the tests do; skipped without them).
+if /usr/bin/python3 -c "import torch, PIL, scipy" 2>/dev/null; then
+  /usr/bin/python3 training/simulate.py --input "$shared/tcga-mopadi-tcga-ad-6964-01z-00-dx1-tile-22016-11776.png" \
+    --microns-per-pixel 0.5 --z 4 --output-dir "$work/simulated" --threads 2 >/dev/null
+  mv "$work/simulated/"*.png "$work/x001_y001.png"
+  rmdir "$work/simulated"
 else
-  echo "run-local: /usr/bin/python3 with PIL not found; skipping the defocused tile" >&2
+  echo "run-local: /usr/bin/python3 with torch and PIL not found; skipping the defocused tile" >&2
 fi
 
 echo "== Building the CLI"
