@@ -21,13 +21,13 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
 
     public OnnxFocusModel(ScoringOptions options, ILogger logger, ModelCard? card = null)
     {
-        string modelPath = Path.GetFullPath(options.ModelPath);
+        string modelPath = Resolve(options.ModelPath);
         if (!File.Exists(modelPath))
         {
             throw new FileNotFoundException($"Model file not found at '{modelPath}' (Scoring:ModelPath).", modelPath);
         }
 
-        Card = card ?? ModelCard.Load(options.ModelCardPath ?? ModelCard.PathFor(modelPath));
+        Card = card ?? ModelCard.Load(options.ModelCardPath is { } cardPath ? Resolve(cardPath) : ModelCard.PathFor(modelPath));
         _maxBatch = options.MaxBatchSize;
         _inputNames = [Card.InputName];
         _outputNames = [Card.OutputName];
@@ -75,6 +75,13 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
     }
 
     public void Dispose() => _session.Dispose();
+
+    /// <summary>
+    /// A relative path is taken from the working directory when the file is there, else from the app's own folder:
+    /// hosts such as Azure Functions do not promise a working directory, and the model ships beside the binaries.
+    /// </summary>
+    internal static string Resolve(string path) =>
+        Path.IsPathRooted(path) || File.Exists(path) ? Path.GetFullPath(path) : Path.Combine(AppContext.BaseDirectory, path);
 
     // ORT wraps managed memory without copying; it never writes to inputs, so the read-only view is safe to lend.
     private static Memory<float> MemoryMarshalFloat(ReadOnlyMemory<float> memory) =>

@@ -84,3 +84,18 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
         Assert.Equal("CPU", model.Provider);
     }
 }
+
+public class ModelPathTests
+{
+    [Fact]
+    public void Resolve_RelativePathMissingFromTheWorkingDirectory_IsTakenFromTheAppFolder()
+    {
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "models", "nowhere.onnx"), OnnxFocusModel.Resolve(Path.Combine("models", "nowhere.onnx")));
+    }
+
+    [Fact]
+    public void Resolve_AbsolutePath_IsKept()
+    {
+        Assert.Equal(RepoPaths.ShippedModel, OnnxFocusModel.Resolve(RepoPaths.ShippedModel));
+    }
+}
