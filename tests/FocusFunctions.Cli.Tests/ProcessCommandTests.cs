@@ -99,7 +99,7 @@ public sealed class ProcessCommandTests : IAsyncLifetime
         var output = new StringWriter();
         var errors = new StringWriter();
 
-        int exitCode = await root.Parse(["process", "--connection", _cli.Azurite.ConnectionString, "--model", CliPaths.Model])
+        int exitCode = await root.Parse(["process", "--connection", _cli.Azurite.ConnectionString, "--model", RepositoryPaths.ShippedModel])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = errors });
 
         Assert.True(exitCode == 0, errors.ToString());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using FocusFunctions.App.Tests.Infrastructure;
 
 namespace FocusFunctions.Cli.Tests;
 
@@ -97,7 +98,7 @@ public sealed class ScoreCommandTests : IDisposable
     public void Score_ModelWithoutCardAndNoCardValues_IsAUsageError()
     {
         string model = Path.Combine(_folder, "bare.onnx");
-        File.Copy(CliPaths.Model, model);
+        File.Copy(RepositoryPaths.ShippedModel, model);
 
         var (exit, _, errors) = Run("score", Shared(Sharp), "--model", model);
 
@@ -109,7 +110,7 @@ public sealed class ScoreCommandTests : IDisposable
     public void Score_ModelWithCardValuesAsOptions_Scores()
     {
         string model = Path.Combine(_folder, "bare.onnx");
-        File.Copy(CliPaths.Model, model);
+        File.Copy(RepositoryPaths.ShippedModel, model);
 
         var (exit, output, _) = Run("score", Shared(Sharp), "--model", model, "--model-microns-per-pixel", "0.5", "--patch-size", "320", "--format", "json");
 
@@ -137,7 +138,7 @@ public sealed class ScoreCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static string Shared(string file) => Path.Combine(CliPaths.Histology, file);
+    private static string Shared(string file) => Path.Combine(RepositoryPaths.Histology, file);
 
     private static (int Exit, string Output, string Errors) Run(params string[] args)
     {

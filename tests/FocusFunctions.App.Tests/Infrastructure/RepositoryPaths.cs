@@ -8,6 +8,11 @@ internal static class RepositoryPaths
     /// <summary>The shared, read-only open images (../shared/data/histology from the repository root).</summary>
     public static string Histology => Path.Combine(Root, "..", "shared", "data", "histology");
 
+    /// <summary>The committed model folder and the shipped model under the contract.</summary>
+    public static string Models => Path.Combine(Root, "models");
+
+    public static string ShippedModel => Path.Combine(Models, "focus-model.onnx");
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Text;
+using FocusFunctions.Core.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 
@@ -36,23 +36,7 @@ public static class TestTiles
     public static byte[] Text => Encoding.UTF8.GetBytes("This is a text file that someone named tile.png.\n");
 
     /// <summary>A PNG whose header declares 100000 x 100000 pixels (a decompression bomb's calling card).</summary>
-    public static byte[] HugeHeader
-    {
-        get
-        {
-            var png = new MemoryStream();
-            png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-            var header = new byte[13];
-            BinaryPrimitives.WriteInt32BigEndian(header, 100_000);
-            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 100_000);
-            header[8] = 8; // bit depth
-            header[9] = 2; // RGB
-            WriteChunk(png, "IHDR", header);
-            WriteChunk(png, "IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
-            WriteChunk(png, "IEND", []);
-            return png.ToArray();
-        }
-    }
+    public static byte[] HugeHeader => PngHeader.Declaring(100_000, 100_000);
 
     public static byte[] Shared(string file) => File.ReadAllBytes(Path.Combine(RepositoryPaths.Histology, file));
 
@@ -63,32 +47,5 @@ public static class TestTiles
         using var output = new MemoryStream();
         image.SaveAsPng(output);
         return output.ToArray();
-    }
-
-    private static void WriteChunk(Stream stream, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        stream.Write(length);
-        var typeAndData = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        stream.Write(typeAndData);
-        Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typeAndData));
-        stream.Write(crc);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }

@@ -75,7 +75,7 @@ public class ResamplerTests
     [Fact]
     public void Resample_MatchesTheTrainingPipelineFixture()
     {
-        string folder = Path.Combine(RepoPaths.Models, "fixtures", "preprocess-parity");
+        string folder = Path.Combine(RepositoryPaths.Models, "fixtures", "preprocess-parity");
         using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "meta.json")));
         double input = meta.RootElement.GetProperty("inputMicronsPerPixel").GetDouble();
         double model = meta.RootElement.GetProperty("modelMicronsPerPixel").GetDouble();

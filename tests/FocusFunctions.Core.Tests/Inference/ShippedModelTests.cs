@@ -9,20 +9,20 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
     [Fact]
     public void Card_DeclaresTheContractAndMatchesTheOnnxFile()
     {
-        var card = ModelCard.Load(ModelCard.PathFor(RepoPaths.ShippedModel));
+        var card = ModelCard.Load(ModelCard.PathFor(RepositoryPaths.ShippedModel));
 
         Assert.Equal(0.5, card.MicronsPerPixel);
         Assert.Equal(320, card.PatchSize);
         Assert.Equal("image", card.InputName);
         Assert.Equal("defocus_um", card.OutputName);
-        Assert.Equal(card.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(RepoPaths.ShippedModel))));
-        Assert.True(new FileInfo(RepoPaths.ShippedModel).Length <= 5 * 1024 * 1024);
+        Assert.Equal(card.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(RepositoryPaths.ShippedModel))));
+        Assert.True(new FileInfo(RepositoryPaths.ShippedModel).Length <= 5 * 1024 * 1024);
     }
 
     [Fact]
     public void Predict_ParityFixture_MatchesPyTorchWithinOneThousandthOfAMicron()
     {
-        string folder = Path.Combine(RepoPaths.Models, "fixtures", "model-parity");
+        string folder = Path.Combine(RepositoryPaths.Models, "fixtures", "model-parity");
         using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
         var inputs = expected.RootElement.GetProperty("inputs").EnumerateArray().Select(e => e.GetString()!).ToArray();
         var torch = expected.RootElement.GetProperty("defocusUm").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -67,7 +67,7 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
     [Fact]
     public void Load_CardThatContradictsTheModel_IsRefusedWithTheReason()
     {
-        var card = ModelCard.Load(ModelCard.PathFor(RepoPaths.ShippedModel)) with { InputName = "pixels" };
+        var card = ModelCard.Load(ModelCard.PathFor(RepositoryPaths.ShippedModel)) with { InputName = "pixels" };
 
         var error = Assert.Throws<InvalidDataException>(() => new OnnxFocusModel(shipped.Options, NullLogger.Instance, card));
         Assert.Contains("'pixels'", error.Message);
@@ -77,7 +77,7 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
     [Fact]
     public void Load_CudaWithoutAGpu_FallsBackToCpu()
     {
-        var options = new ScoringOptions { ModelPath = RepoPaths.ShippedModel, ExecutionProvider = InferenceProvider.Cuda };
+        var options = new ScoringOptions { ModelPath = RepositoryPaths.ShippedModel, ExecutionProvider = InferenceProvider.Cuda };
 
         using var model = new OnnxFocusModel(options, NullLogger.Instance);
 
@@ -96,6 +96,6 @@ public class ModelPathTests
     [Fact]
     public void Resolve_AbsolutePath_IsKept()
     {
-        Assert.Equal(RepoPaths.ShippedModel, OnnxFocusModel.Resolve(RepoPaths.ShippedModel));
+        Assert.Equal(RepositoryPaths.ShippedModel, OnnxFocusModel.Resolve(RepositoryPaths.ShippedModel));
     }
 }

@@ -66,7 +66,7 @@ public class TissueDetectorTests
 
     private static TheoryData<string> ImagesWithRole(string role)
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Histology, "manifest.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Histology, "manifest.json")));
         var data = new TheoryData<string>();
         foreach (var entry in manifest.RootElement.EnumerateArray().Where(e => e.GetProperty("role").GetString() == role))
         {

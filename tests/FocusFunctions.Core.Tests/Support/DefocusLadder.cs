@@ -23,12 +23,12 @@ public sealed class DefocusLadder : IDisposable
         Folder = Directory.CreateTempSubdirectory("focus-ladder-").FullName;
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = RepositoryPaths.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         foreach (var argument in new[] { "training/simulate.py", "--threads", "1", "--microns-per-pixel", "0.5", "--output-dir", Folder, "--input" }
-            .Concat(Sources.Select(s => Path.Combine(RepoPaths.Histology, s)))
+            .Concat(Sources.Select(s => Path.Combine(RepositoryPaths.Histology, s)))
             .Append("--z")
             .Concat(Levels.Select(z => z.ToString(CultureInfo.InvariantCulture))))
         {

@@ -8,7 +8,7 @@ public sealed class ShippedModel : IDisposable
 {
     public ShippedModel()
     {
-        Options = new ScoringOptions { ModelPath = RepoPaths.ShippedModel, IntraOpThreads = 1 };
+        Options = new ScoringOptions { ModelPath = RepositoryPaths.ShippedModel, IntraOpThreads = 1 };
         Model = new OnnxFocusModel(Options, NullLogger.Instance);
         Scorer = new TileScorer(Model, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<TileScorer>.Instance);
     }

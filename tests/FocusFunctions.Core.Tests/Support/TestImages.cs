@@ -46,7 +46,7 @@ public static class TestImages
 
     public static RgbImage LoadShared(string fileName)
     {
-        using var image = Image.Load<Rgb24>(Path.Combine(RepoPaths.Histology, fileName));
+        using var image = Image.Load<Rgb24>(Path.Combine(RepositoryPaths.Histology, fileName));
         return ToRgb(image);
     }
 
