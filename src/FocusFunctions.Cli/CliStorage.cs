@@ -59,4 +59,29 @@ internal static class CliStorage
         var clients = services.GetRequiredService<StorageClientFactory>();
         return StorageInitializer.EnsureCreatedAsync(clients.Blobs, clients.ResultsTable, services.GetRequiredService<IOptions<StorageOptions>>().Value, cancellationToken);
     }
+
+    /// <summary>Storage unreachable or refusing: Azurite not running, a wrong endpoint, missing permissions.</summary>
+    public static bool IsStorageFailure(Exception ex) =>
+        ex is Azure.RequestFailedException or AggregateException or HttpRequestException or TimeoutException;
+
+    /// <summary>The first line of a storage error: the SDK appends request and header dumps a person does not need.</summary>
+    public static string Describe(Exception ex)
+    {
+        var inner = ex is AggregateException aggregate ? aggregate.Flatten().InnerExceptions[^1] : ex;
+        return inner.Message.Split('\n', 2)[0].Trim();
+    }
+
+    /// <summary>Runs a storage command; a storage or configuration failure becomes one readable line and exit code 2.</summary>
+    public static async Task<int> GuardAsync(TextWriter errors, Func<Task<int>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex) || ex is FormatException or OptionsValidationException or InvalidOperationException)
+        {
+            errors.WriteLine($"focus: storage: {Describe(ex)}");
+            return 2;
+        }
+    }
 }

@@ -13,7 +13,7 @@ public static class ListCommand
         var container = new Argument<string>("container") { Description = "Container name, e.g. tiles, rejected or quarantine." };
         var connection = CliStorage.ConnectionOption();
         var command = new Command("list", "List the blobs of a container (moved tiles show their verdict and defocus).") { container, connection };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction((parseResult, cancellationToken) => CliStorage.GuardAsync(parseResult.InvocationConfiguration.Error, async () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             await using var services = CliStorage.Build(parseResult.GetValue(connection) ?? CliStorage.DefaultConnection, new Dictionary<string, string?>());
@@ -32,7 +32,7 @@ public static class ListCommand
             }
 
             return 0;
-        });
+        }));
         return command;
     }
 }

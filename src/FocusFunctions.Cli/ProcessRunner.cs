@@ -39,11 +39,20 @@ public static class ProcessRunner
                 OutcomeTable.WriteHeader(output);
                 do
                 {
-                    await sweeper.SweepAsync(batch =>
+                    try
                     {
-                        OutcomeTable.Write(output, batch);
-                        all.AddRange(batch);
-                    }, cancellationToken);
+                        await sweeper.SweepAsync(batch =>
+                        {
+                            OutcomeTable.Write(output, batch);
+                            all.AddRange(batch);
+                        }, cancellationToken);
+                    }
+                    catch (Exception ex) when (settings.Watch && CliStorage.IsStorageFailure(ex))
+                    {
+                        // Watching outlives a storage hiccup: say so and try again at the next poll.
+                        errors.WriteLine($"focus: storage: {CliStorage.Describe(ex)} (retrying in {settings.Interval.TotalSeconds:0} s)");
+                    }
+
                     if (settings.Watch)
                     {
                         await Task.Delay(settings.Interval, cancellationToken);
@@ -54,6 +63,12 @@ public static class ProcessRunner
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // Ctrl+C: stop polling and summarise what was done; a tile cut short is finished by the next run.
+            }
+            catch (Exception ex) when (CliStorage.IsStorageFailure(ex))
+            {
+                errors.WriteLine($"focus: storage: {CliStorage.Describe(ex)}");
+                OutcomeTable.WriteSummary(output, all);
+                return ExitSomeFailed;
             }
 
             OutcomeTable.WriteSummary(output, all);

@@ -49,7 +49,15 @@ public static class ScoreRunner
             writer.End();
             if (settings.MapPath is not null)
             {
-                FocusMaps.Write(settings.MapPath, results, pattern, errors);
+                try
+                {
+                    FocusMaps.Write(settings.MapPath, results, pattern, errors);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+                {
+                    // The scores are printed already; a map that cannot be written does not change the exit code.
+                    errors.WriteLine($"focus: no map written: {ex.Message}");
+                }
             }
 
             return results.Any(r => r.Score.Verdict == FocusVerdict.Failed) ? ExitSomeFailed : ExitAllScored;

@@ -14,7 +14,7 @@ public static class UploadCommand
         var slide = new Option<string>("--slide", "-s") { Description = "Slide folder in the tiles container.", Required = true };
         var connection = CliStorage.ConnectionOption();
         var command = new Command("upload", "Upload tile files to the tiles container as <slide>/<file name>.") { paths, slide, connection };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction((parseResult, cancellationToken) => CliStorage.GuardAsync(parseResult.InvocationConfiguration.Error, async () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var files = (parseResult.GetValue(paths) ?? [])
@@ -38,7 +38,7 @@ public static class UploadCommand
             }
 
             return 0;
-        });
+        }));
         return command;
     }
 }

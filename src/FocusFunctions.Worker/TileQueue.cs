@@ -84,6 +84,11 @@ public sealed partial class TileQueue(QueueServiceClient queues, IOptions<Worker
                     {
                         // Deleted meanwhile; nothing left to keep.
                     }
+                    catch (Exception ex) when (!stop.IsCancellationRequested)
+                    {
+                        // One failed renewal must not end the others; this lease is tried again next round.
+                        LogRenewalFailed(logger, message.Message.MessageId, ex.Message);
+                    }
                 }
             }
         }
@@ -125,6 +130,9 @@ public sealed partial class TileQueue(QueueServiceClient queues, IOptions<Worker
         await _poison.SendMessageAsync(message.Message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
         await DeleteAsync(message, cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease on message {MessageId}: {Reason}")]
+    private static partial void LogRenewalFailed(ILogger logger, string messageId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease on message {MessageId}; another reader will finish it")]
     private static partial void LogLeaseLost(ILogger logger, string messageId);

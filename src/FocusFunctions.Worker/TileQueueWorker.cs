@@ -59,32 +59,45 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
             }
         }
 
-        var work = new List<LeasedMessage>(batch.Count);
-        foreach (var message in batch)
+        // Leases on the whole batch are renewed from the start: quarantining a poisoned tile can take a while too.
+        using var leases = new CancellationTokenSource();
+        var keeper = queue.KeepLeasesAsync(batch, leases.Token);
+        async Task StopRenewingAsync()
         {
-            if (message.BlobName is null)
-            {
-                LogUnusableMessage(logger, message.Message.MessageId, message.Problem);
-                await queue.DeleteAsync(message, stoppingToken).ConfigureAwait(false);
-                metrics.Tile("ignored", null);
-            }
-            else if (message.Message.DequeueCount > _options.MaxDequeueCount)
-            {
-                string reason = $"Processing did not finish in {message.Message.DequeueCount - 1} deliveries (crash, timeout or storage failure); moved aside for inspection.";
-                var outcome = await processor.QuarantineAsync(message.BlobName, reason, stoppingToken).ConfigureAwait(false);
-                await queue.PoisonAsync(message, stoppingToken).ConfigureAwait(false);
-                LogPoisoned(logger, message.BlobName, message.Message.DequeueCount, outcome.Kind);
-                metrics.Tile("poisoned", outcome.Verdict?.ToString());
-            }
-            else
-            {
-                work.Add(message);
-            }
+            // Before a delete or release: a renewal racing it would change the pop receipt under it.
+            await leases.CancelAsync().ConfigureAwait(false);
+            await keeper.ConfigureAwait(false);
         }
 
-        if (work.Count > 0)
+        var work = new List<LeasedMessage>(batch.Count);
+        try
         {
-            await ProcessAsync(work, stoppingToken).ConfigureAwait(false);
+            foreach (var message in batch)
+            {
+                if (message.BlobName is null)
+                {
+                    LogUnusableMessage(logger, message.Message.MessageId, message.Problem);
+                    await queue.DeleteAsync(message, stoppingToken).ConfigureAwait(false);
+                    metrics.Tile("ignored", null);
+                }
+                else if (message.Message.DequeueCount > _options.MaxDequeueCount)
+                {
+                    await PoisonAsync(message, stoppingToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    work.Add(message);
+                }
+            }
+
+            if (work.Count > 0)
+            {
+                await ProcessAsync(work, StopRenewingAsync, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await StopRenewingAsync().ConfigureAwait(false);
         }
 
         var elapsed = time.GetElapsedTime(started);
@@ -92,15 +105,13 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
         LogBatch(logger, batch.Count, work.Count, elapsed.TotalMilliseconds, batch.Count / Math.Max(elapsed.TotalSeconds, 1e-6));
     }
 
-    private async Task ProcessAsync(List<LeasedMessage> work, CancellationToken stoppingToken)
+    private async Task ProcessAsync(List<LeasedMessage> work, Func<Task> stopRenewing, CancellationToken stoppingToken)
     {
         // Duplicate events for one blob in a batch are scored once.
         var names = work.Select(m => m.BlobName!).Distinct(StringComparer.Ordinal).ToList();
 
         using var processing = new CancellationTokenSource();
         using var shutdown = stoppingToken.Register(() => processing.CancelAfter(_options.ShutdownGrace));
-        using var leases = new CancellationTokenSource();
-        var keeper = queue.KeepLeasesAsync(work, leases.Token);
 
         IReadOnlyList<TileOutcome> outcomes;
         try
@@ -109,8 +120,7 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
         }
         catch (OperationCanceledException) when (processing.IsCancellationRequested)
         {
-            await leases.CancelAsync().ConfigureAwait(false);
-            await keeper.ConfigureAwait(false);
+            await stopRenewing().ConfigureAwait(false);
             LogReleasing(logger, work.Count);
             foreach (var message in work)
             {
@@ -120,9 +130,7 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
             return;
         }
 
-        await leases.CancelAsync().ConfigureAwait(false);
-        await keeper.ConfigureAwait(false);
-
+        await stopRenewing().ConfigureAwait(false);
         var byName = outcomes.ToDictionary(o => o.BlobName, StringComparer.Ordinal);
         foreach (var message in work)
         {
@@ -138,6 +146,29 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
             await queue.DeleteAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Moves a message that keeps failing to the poison queue and its tile to quarantine. A failure here only leaves
+    /// this message for a later delivery; it never fails the rest of the batch.
+    /// </summary>
+    private async Task PoisonAsync(LeasedMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            string reason = $"Processing did not finish in {message.Message.DequeueCount - 1} deliveries (crash, timeout or storage failure); moved aside for inspection.";
+            var outcome = await processor.QuarantineAsync(message.BlobName!, reason, stoppingToken).ConfigureAwait(false);
+            await queue.PoisonAsync(message, stoppingToken).ConfigureAwait(false);
+            LogPoisoned(logger, message.BlobName!, message.Message.DequeueCount, outcome.Kind);
+            metrics.Tile("poisoned", outcome.Verdict?.ToString());
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogPoisonFailed(logger, message.BlobName!, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not quarantine poisoned {BlobName}; its message stays for a later delivery")]
+    private static partial void LogPoisonFailed(ILogger logger, string blobName, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker reading queue {QueueName} in batches of up to {MaxBatchTiles} tiles")]
     private static partial void LogStarted(ILogger logger, string queueName, int maxBatchTiles);

@@ -1,4 +1,5 @@
 using FocusFunctions.App.Tests.Infrastructure;
+
 namespace FocusFunctions.Cli.Tests;
 
 public sealed class ListCommandTests : IAsyncLifetime
@@ -30,5 +31,15 @@ public sealed class ListCommandTests : IAsyncLifetime
 
         Assert.Equal(1, exitCode);
         Assert.Contains("nothing-here", errors);
+    }
+
+    [Fact]
+    public async Task Invoke_MalformedConnection_OneReadableLineAndExitCodeTwo()
+    {
+        var (exitCode, _, errors) = await _cli.RunAsync(["list", "tiles", "--connection", "this is not a connection string"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("focus: storage:", errors);
+        Assert.DoesNotContain("   at ", errors);
     }
 }

@@ -86,6 +86,16 @@ public sealed class ScoreCommandTests : IDisposable
     }
 
     [Fact]
+    public void Score_MapIntoAMissingFolder_SaysSoAndKeepsTheExitCode()
+    {
+        var (exit, output, errors) = Run("score", Shared(Sharp), "--format", "json", "--map", Path.Combine(_folder, "no", "such", "map.png"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("InFocus", output);
+        Assert.Contains("no map written", errors);
+    }
+
+    [Fact]
     public void Score_MissingPath_IsAFailedRowNotACrash()
     {
         var (exit, output, _) = Run("score", Path.Combine(_folder, "nope.png"), "--format", "json");

@@ -83,6 +83,32 @@ public class TileQueueWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task HandleBatch_QuarantineOfAPoisonedTileFails_TheRestOfTheBatchStillCompletes()
+    {
+        await using var harness = await WorkerHarness.CreateAsync(azurite, o => o.MaxDequeueCount = 1);
+        await harness.Storage.UploadAsync("slide-q/x000_y000.png", TestTiles.Sharp);
+        await harness.Storage.UploadAsync("slide-q/x001_y000.png", TestTiles.Defocused);
+        await harness.EnqueueAsync(harness.EventFor("slide-q/x000_y000.png"));
+        await harness.Queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await harness.EnqueueAsync(harness.EventFor("slide-q/x001_y000.png"));
+        harness.Storage.Faults.AfterCopy = (blob, _) =>
+            blob == "slide-q/x000_y000.png" ? throw new SimulatedCrashException() : Task.CompletedTask;
+
+        var batch = await harness.TileQueue.ReceiveBatchAsync(CancellationToken.None);
+        Assert.Equal(2, batch.Count);
+        await harness.Worker.HandleBatchAsync(batch, CancellationToken.None);
+
+        Assert.Equal(["slide-q/x001_y000.png"], await TestStorage.NamesAsync(harness.Storage.Rejected));
+        Assert.Equal(nameof(TileStage.Done), (await harness.Storage.SingleRowAsync("slide-q/x001_y000.png")).Stage);
+        // The poisoned message is neither lost nor poisoned yet: it comes back after its lease.
+        Assert.Equal(0, await harness.VisibleMessagesAsync(harness.Poison));
+        await Task.Delay(harness.Options.VisibilityTimeout + TimeSpan.FromSeconds(1));
+        var back = await harness.Queue.ReceiveMessagesAsync(32);
+        Assert.Equal(["slide-q/x000_y000.png"], back.Value.Select(m => BlobCreatedEvent.TryParse(m.MessageText, out _)!.Value.BlobName));
+    }
+
+    [Fact]
     public async Task HandleBatch_ShutdownMidBatch_ReleasesMessagesAndTheNextRunFinishes()
     {
         await using var harness = await WorkerHarness.CreateAsync(azurite);

@@ -81,11 +81,24 @@ public static class TileDecoder
             throw new TileDecodeException("The JPEG data is truncated: it has no end-of-image marker.");
         }
 
-        PngIntegrity.ThrowIfTruncated(buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray());
+        var data = buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray();
+        PngIntegrity.ThrowIfTruncated(data);
+        bool sharpest = limits.TiffPage == TiffPageSelection.Sharpest && format is TiffFormat;
+        if (sharpest)
+        {
+            // Every page of a z-stack is decoded to pick the sharpest: count them first, so a huge stack is refused
+            // before it is allocated.
+            int pages = TiffPages.Count(data) ?? throw new TileDecodeException(
+                "The pages of this TIFF cannot be counted (BigTIFF or a broken page chain); the sharpest page cannot be chosen safely.");
+            if ((long)pages * pixels > limits.MaxPixels * 4)
+            {
+                throw new TileDecodeException($"The TIFF z-stack has {pages} pages of {pixels:N0} pixels; that exceeds the decode limit.");
+            }
+        }
+
         buffer.Position = 0;
         try
         {
-            bool sharpest = limits.TiffPage == TiffPageSelection.Sharpest && format is TiffFormat;
             IImageDecoder decoder = format switch
             {
                 TiffFormat => new TiffDecoder { DecodingMode = sharpest ? FrameDecodingMode.All : FrameDecodingMode.First },
@@ -94,11 +107,6 @@ public static class TileDecoder
 
             using var image = Image.Load<Rgba32>(Formats, buffer, decoder);
             int pageCount = image.Frames.Count;
-            if (sharpest && (long)pageCount * pixels > limits.MaxPixels * 4)
-            {
-                throw new TileDecodeException($"The TIFF z-stack has {pageCount} pages of {pixels:N0} pixels; that exceeds the decode limit.");
-            }
-
             int page = sharpest ? SharpestPage(image) : 0;
             return new DecodedTile(ToRgb(image.Frames[page]), format.Name, pageCount, page);
         }

@@ -67,14 +67,26 @@ public sealed partial class TileProcessor
                     pending[i] = await DownloadAndPrepareAsync(state, token).ConfigureAwait(false);
                 }
             }
-            catch (Exception ex) when (TransientFailures.IsTransient(ex, token))
+            catch (Exception ex) when (!token.IsCancellationRequested)
             {
-                // Left for the single-tile path below, which retries with back-off.
+                // Left for the single-tile path below, which retries transient failures with back-off and reports
+                // any other failure as this tile's outcome, without failing the rest of the batch.
                 LogBatchFallback(_logger, blobNames[i], ex.Message);
             }
         }).ConfigureAwait(false);
 
-        var scored = ScoreTogether(pending);
+        ScoredTile?[] scored;
+        try
+        {
+            scored = ScoreTogether(pending);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One model call for the whole batch failed: score each tile on its own below, so that a failure stays
+            // with the tile that causes it.
+            LogBatchFallback(_logger, $"{blobNames.Count} tiles", ex.Message);
+            scored = new ScoredTile?[blobNames.Count];
+        }
         var outcomes = new TileOutcome[blobNames.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, blobNames.Count), parallel, async (i, token) =>
         {

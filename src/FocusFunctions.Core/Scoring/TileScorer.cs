@@ -76,11 +76,13 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     {
         int total = tiles.Sum(t => t.ScoredPatches.Length);
         var predictions = new float[total];
-        if (total > 0)
+        if (tiles.Count == 1 && total > 0)
         {
-            int patchLength = 3 * model.Card.PatchSize * model.Card.PatchSize;
-            ReadOnlyMemory<float> batch = tiles.Count == 1 ? tiles[0].Tensor : Concatenate(tiles, total * patchLength);
-            model.Predict(batch, total, predictions);
+            model.Predict(tiles[0].Tensor, total, predictions);
+        }
+        else if (total > 0)
+        {
+            PredictAcrossTiles(tiles, predictions);
         }
 
         var scores = new TileScore[tiles.Count];
@@ -149,17 +151,34 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
         };
     }
 
-    private static float[] Concatenate(IReadOnlyList<PreparedTile> tiles, int length)
+    /// <summary>
+    /// Patches of many tiles go to the model in shared batches of up to MaxBatchSize, copied through one batch-sized
+    /// buffer: a buffer for all patches at once would need gigabytes (and overflow) for a batch of large tiles.
+    /// </summary>
+    private void PredictAcrossTiles(IReadOnlyList<PreparedTile> tiles, float[] predictions)
     {
-        var all = new float[length];
-        int offset = 0;
+        int patchLength = 3 * model.Card.PatchSize * model.Card.PatchSize;
+        int capacity = Math.Min(_options.MaxBatchSize, predictions.Length);
+        var buffer = new float[capacity * patchLength];
+        int filled = 0, done = 0;
         foreach (var tile in tiles)
         {
-            tile.Tensor.CopyTo(all, offset);
-            offset += tile.Tensor.Length;
+            for (int n = 0; n < tile.ScoredPatches.Length; n++)
+            {
+                tile.Tensor.AsSpan(n * patchLength, patchLength).CopyTo(buffer.AsSpan(filled * patchLength, patchLength));
+                if (++filled == capacity)
+                {
+                    model.Predict(buffer.AsMemory(0, filled * patchLength), filled, predictions.AsSpan(done, filled));
+                    done += filled;
+                    filled = 0;
+                }
+            }
         }
 
-        return all;
+        if (filled > 0)
+        {
+            model.Predict(buffer.AsMemory(0, filled * patchLength), filled, predictions.AsSpan(done, filled));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Input is not a usable image: {Reason}")]

@@ -122,6 +122,23 @@ public class TileDecoderTests
     }
 
     [Fact]
+    public void Decode_ZStackTooLargeForTheLimit_IsRefusedBeforeDecodingItsPages()
+    {
+        var pages = Enumerable.Range(0, 6).Select(_ => TestImages.Solid(100, 100, 200, 120, 170)).ToList();
+
+        var error = Assert.Throws<TileDecodeException>(() =>
+            TileDecoder.Decode(TiffWriter.MultiPage(pages), Limits with { TiffPage = TiffPageSelection.Sharpest, MaxPixels = 10_000 }));
+        Assert.Contains("6 pages", error.Message);
+    }
+
+    [Fact]
+    public void CountPages_MultiPageTiff_FollowsTheChain()
+    {
+        Assert.Equal(3, TiffPages.Count(TiffWriter.MultiPage(ZStack())));
+        Assert.Null(TiffPages.Count("II*\0garbage"u8));
+    }
+
+    [Fact]
     public void Decode_HeaderDeclaringHugeImage_IsRefusedBeforeDecoding()
     {
         var bomb = PngHeader.Declaring(100_000, 100_000);

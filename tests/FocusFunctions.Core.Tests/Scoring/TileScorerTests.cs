@@ -98,6 +98,24 @@ public class TileScorerTests
         Assert.Equal(2.0, scores[2].DefocusMicrons);
     }
 
+    [Fact]
+    public void ScorePrepared_MorePatchesThanABatch_SplitsModelCallsAndKeepsEachTilesPredictions()
+    {
+        var model = new FakeFocusModel(i => i + 1);
+        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxBatchSize = 2 }), NullLogger<TileScorer>.Instance);
+        var tiles = new[]
+        {
+            scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))),
+            scorer.Prepare(Png(320, 320, new Rgb24(200, 120, 170))),
+        };
+
+        var scores = scorer.ScorePrepared(tiles);
+
+        Assert.Equal([2, 1], model.BatchSizes);
+        Assert.Equal([1.0, 2.0], scores[0].Grid!.Patches.Select(p => p.DefocusMicrons!.Value));
+        Assert.Equal(1.0, scores[1].DefocusMicrons);
+    }
+
     private static TileScorer Scorer(IFocusModel model) =>
         new(model, Options.Create(new ScoringOptions()), NullLogger<TileScorer>.Instance);
 
