@@ -71,6 +71,9 @@ public sealed partial class TileProcessor
         return Final(row, resumed ? OutcomeKind.Resumed : OutcomeKind.Processed);
     }
 
+    /// <summary>Azure's synchronous Copy Blob From URL takes sources up to 256 MiB; larger ones are copied asynchronously.</summary>
+    internal static long SyncCopyLimitBytes { get; set; } = 256L * 1024 * 1024;
+
     private async Task<CopyResult> CopyAsync(BlobClient source, BlobClient target, FocusResultEntity row, ETag scoredETag, CancellationToken cancellationToken)
     {
         var (sourceUri, options) = await _copyAuthorization.PrepareAsync(source, scoredETag, MetadataFor(row), cancellationToken).ConfigureAwait(false);
@@ -78,8 +81,27 @@ public sealed partial class TileProcessor
         {
             try
             {
-                // Synchronous copy: done when the call returns, so the delete that follows never races a pending copy.
-                await target.SyncCopyFromUriAsync(sourceUri, options, cancellationToken).ConfigureAwait(false);
+                // Unconditional read: a conditional HEAD on a deleted blob may answer 412 instead of 404.
+                var properties = (await source.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                if (properties.ETag != scoredETag)
+                {
+                    return CopyResult.SourceChanged;
+                }
+
+                if (properties.ContentLength <= SyncCopyLimitBytes)
+                {
+                    // Synchronous copy: done when the call returns, so the delete that follows never races a pending copy.
+                    await target.SyncCopyFromUriAsync(sourceUri, options, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Within one account the service copies a large blob quickly; wait for it before the delete. The
+                    // destination request's own authorisation covers a same-account source (no source header).
+                    var asyncOptions = new BlobCopyFromUriOptions { Metadata = options.Metadata, SourceConditions = options.SourceConditions };
+                    var copy = await target.StartCopyFromUriAsync(sourceUri, asyncOptions, cancellationToken).ConfigureAwait(false);
+                    await copy.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return CopyResult.Copied;
             }
             catch (RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound" && attempt == 1)
