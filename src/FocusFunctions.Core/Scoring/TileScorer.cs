@@ -43,6 +43,14 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     {
         var card = model.Card;
         double inputMicrons = ResolveMicronsPerPixel(micronsPerPixel);
+        double scale = inputMicrons / card.MicronsPerPixel;
+        if ((double)image.Width * image.Height * scale * scale > _options.MaxInputPixels)
+        {
+            // Enlarging to the model's pixel size multiplies the pixels (and the patch tensor): bound it like the input.
+            throw new TileDecodeException(
+                $"At {inputMicrons} µm/px this {image.Width}x{image.Height} tile becomes about {image.Width * scale:F0}x{image.Height * scale:F0} pixels at the model's {card.MicronsPerPixel} µm/px, over the limit of {_options.MaxInputPixels:N0}.");
+        }
+
         var resampled = Resampler.Resample(image, inputMicrons, card.MicronsPerPixel);
         var regions = PatchLayout.Cover(resampled.Width, resampled.Height, card.PatchSize);
         var tissue = TissueDetector.Map(resampled);

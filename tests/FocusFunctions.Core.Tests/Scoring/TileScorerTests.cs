@@ -70,6 +70,19 @@ public class TileScorerTests
     }
 
     [Fact]
+    public void Score_CoarsePixelsThatWouldEnlargePastTheLimit_FailWithTheReason()
+    {
+        var model = new FakeFocusModel(_ => 1f);
+        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxInputPixels = 1_000_000 }), NullLogger<TileScorer>.Instance);
+
+        var score = scorer.Score(Png(800, 800, new Rgb24(200, 120, 170)), micronsPerPixel: 1.0);
+
+        Assert.Equal(FocusVerdict.Failed, score.Verdict);
+        Assert.Contains("1600x1600", score.Error);
+        Assert.Empty(model.BatchSizes);
+    }
+
+    [Fact]
     public void Score_TileSmallerThanAPatch_IsStillScored()
     {
         var score = Scorer(new FakeFocusModel(_ => 0.4f)).Score(Png(150, 150, new Rgb24(200, 120, 170)));
