@@ -62,8 +62,8 @@ done
 # Azurite's published development account (the well-known key is not a secret).
 connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
 
-echo "== Preparing tiles"
-cp "$shared/tcga-histolab-tissue-level0-4302-10273-4814-10785.png" "$work/x000_y000.png"
+echo "== Preparing tiles (all read as 0.5 µm/px, the model's pixel size)"
+cp "$shared/tcga-mopadi-tcga-ad-6964-01z-00-dx1-tile-23040-25088.png" "$work/x000_y000.png"
 cp "$shared/tcga-mopadi-tcga-ad-6964-01z-00-dx1-tile-16896-20480.png" "$work/x001_y000.png"
 cp "$shared/histoqc-template1-he-breast.png" "$work/x002_y000.png"
 cp "$shared/background-histolab-no-tissue.png" "$work/x000_y001.png"
