@@ -80,15 +80,30 @@ def linear_to_srgb(x):
     return torch.where(x <= 0.0031308, 12.92 * x, 1.055 * x.clamp(min=1e-12) ** (1 / 2.4) - 0.055)
 
 
+def fft_size(n):
+    """Smallest size >= n with no prime factor above 5: FFTs of sizes like 246 = 2 * 3 * 41 are several times
+    slower than of 250."""
+    while True:
+        m = n
+        for p in (2, 3, 5):
+            while m % p == 0:
+                m //= p
+        if m == 1:
+            return n
+        n += 1
+
+
 def fft_convolve(images, kernels):
-    """Circular convolution of images [B, C, H, W] with centred kernels [B, C, K, K] (K odd, K <= H, W)."""
+    """Convolution of images [B, C, H, W] with centred kernels [B, C, K, K] (K odd, K <= H, W), computed on an
+    FFT-friendly zero-padded grid; the outer K // 2 pixels see zeros or wrapped pixels and must be cropped."""
     h, w = images.shape[-2:]
     k = kernels.shape[-1]
-    pad = torch.zeros(kernels.shape[:-2] + (h, w), dtype=images.dtype, device=images.device)
+    fh, fw = fft_size(h), fft_size(w)
+    pad = torch.zeros(kernels.shape[:-2] + (fh, fw), dtype=images.dtype, device=images.device)
     pad[..., :k, :k] = kernels
     pad = torch.roll(pad, shifts=(-(k // 2), -(k // 2)), dims=(-2, -1))
-    out = torch.fft.irfft2(torch.fft.rfft2(images) * torch.fft.rfft2(pad), s=(h, w))
-    return out
+    out = torch.fft.irfft2(torch.fft.rfft2(images, s=(fh, fw)) * torch.fft.rfft2(pad), s=(fh, fw))
+    return out[..., :h, :w]
 
 
 def defocus_linear(linear, z, bank):

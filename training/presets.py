@@ -182,6 +182,44 @@ class PatchSampler:
         return crops, sample_defocus(n, gen, z_max=z_max)
 
 
+class TrainingBatches:
+    """Synthetic training batches. Without a pool every sample is fresh. With a replay pool (for CPUs, where the
+    optics simulation costs ~15x the network's step), each step refreshes `refresh` random slots of the pool with
+    fresh samples and trains on a random draw from it, re-oriented by a random flip / 90 degree rotation (the PSF
+    is symmetric), so each simulated sample is seen about batch_size / refresh times."""
+
+    def __init__(self, sampler, synth, pool_size=0, refresh=0):
+        self.sampler, self.synth = sampler, synth
+        self.pool_size, self.refresh = pool_size, refresh
+        self.pool_x = self.pool_z = None
+
+    def _fresh(self, n, gen):
+        crops, z = self.sampler.sample(n, gen)
+        with torch.no_grad():
+            return self.synth(crops, z, gen), z
+
+    def _fill(self, gen, chunk=64):
+        xs, zs = [], []
+        for i in range(0, self.pool_size, chunk):
+            x, z = self._fresh(min(chunk, self.pool_size - i), gen)
+            xs.append(torch.round(x * 255).to(torch.uint8))
+            zs.append(z)
+        self.pool_x, self.pool_z = torch.cat(xs), torch.cat(zs)
+
+    def next(self, batch_size, gen):
+        if not self.pool_size:
+            return self._fresh(batch_size, gen)
+        if self.pool_x is None:
+            self._fill(gen)
+        slots = torch.randperm(self.pool_size, generator=gen)[:self.refresh]
+        x, z = self._fresh(len(slots), gen)
+        self.pool_x[slots.to(self.pool_x.device)] = torch.round(x * 255).to(torch.uint8)
+        self.pool_z[slots] = z
+        idx = torch.randint(0, self.pool_size, (batch_size,), generator=gen)
+        xb = self.pool_x[idx.to(self.pool_x.device)].float() / 255
+        return random_dihedral(xb, gen), self.pool_z[idx]
+
+
 def build_val_set(manifest, data_dir, bank, size, device, seed=20240601, n_random=5, chunk=32, max_patches=0):
     """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10]."""
     margin = defocus.KERNEL_SIZE // 2 + 8

@@ -69,3 +69,14 @@ def test_bank_interpolates_and_convolution_keeps_mean():
     hf = lambda t: float((t[..., 1:, :] - t[..., :-1, :]).abs().mean())
     assert hf(y[1]) < 0.5 * hf(y[0])
     assert math.isfinite(float(y.sum()))
+
+
+def test_fft_size_is_5_smooth_and_padding_keeps_the_valid_region():
+    assert [defocus.fft_size(n) for n in (246, 250, 310, 406, 64)] == [250, 250, 320, 432, 64]
+    torch.manual_seed(3)
+    k = defocus.PSFBank(z_max=3.0, dz=0.5, size=15)(torch.tensor([3.0]))
+    img = torch.rand(1, 3, 41, 41)                       # 41 is prime: the FFT runs on a padded 45 x 45 grid
+    out = defocus.fft_convolve(img, k)
+    assert out.shape == img.shape
+    direct = torch.nn.functional.conv2d(img, k[0][:, None].flip(-2, -1), groups=3)   # valid region only
+    assert torch.allclose(out[..., 7:-7, 7:-7], direct, atol=1e-5)

@@ -79,3 +79,25 @@ def test_shipped_model_card_matches_onnx_and_declares_contract():
         with torch.no_grad():
             y = model.eval()(torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255)[:, 0].numpy()
         assert np.allclose(y, fixture["defocusUm"], atol=1e-4)
+
+
+def test_focusnet_v2_folds_its_normalisation_into_the_stem_exactly(tmp_path):
+    torch.manual_seed(1)
+    model = models.get_model("focusnet_v2")
+    for m in model.modules():        # non-trivial BatchNorm statistics, as after training
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+    model.eval()
+    x = torch.rand(2, 3, 320, 320)
+    with torch.no_grad():
+        before = model(x)
+        model.fold_normalization()
+        after = model(x)
+    assert torch.allclose(before, after, atol=1e-5)
+    assert isinstance(model.normalize, torch.nn.Identity)
+    assert utils.count_macs(model, 320) <= 12e6 and utils.count_parameters(model) * 4 <= 5e6
+    path = str(tmp_path / "v2.onnx")
+    export.export_onnx(model, path)
+    ops = [n.op_type for n in onnx.load(path).graph.node]
+    assert ops[0] == "Conv" and "Sub" not in ops and "Div" not in ops   # no per-pixel pass before the stem

@@ -72,3 +72,27 @@ def test_ema_ships_the_average_and_resumes_from_the_raw_weights(tiny_data, tmp_p
     _, hist = run(tiny_data, tmp_path / "ema", "focusnet", 64,
                   ["--ema-decay", "0.5", "--resume", str(tmp_path / "ema" / "checkpoint.pth"), "--epochs", "2"])
     assert [h["epoch"] for h in hist] == [1]
+
+
+def test_focusnet_v2_trains_from_a_replay_pool(tiny_data, tmp_path):
+    _, hist = run(tiny_data, tmp_path / "v2", "focusnet_v2", 64, ["--replay-pool", "6", "--replay-refresh", "2"])
+    assert np.isfinite(hist[0]["loss"])
+    ckpt = torch.load(tmp_path / "v2" / "checkpoint.pth", map_location="cpu")
+    assert ckpt["args"]["arch"] == "focusnet_v2"
+
+
+def test_replay_pool_refreshes_slots_and_serves_8_bit_batches(tiny_data):
+    import defocus
+    import presets
+    manifest = json.load(open(tiny_data / "manifest.json"))
+    bank = defocus.PSFBank(z_max=11.0, dz=0.5, size=31)
+    sampler = presets.PatchSampler(manifest, str(tiny_data), "train", 48, 23, torch.device("cpu"))
+    batches = presets.TrainingBatches(sampler, presets.SyntheticDefocus(bank, 48), pool_size=8, refresh=3)
+    gen = torch.Generator().manual_seed(0)
+    x, z = batches.next(5, gen)
+    assert x.shape == (5, 3, 48, 48) and z.shape == (5,)
+    assert torch.equal(torch.round(x * 255) / 255, x) and 0 <= float(x.min()) and float(x.max()) <= 1
+    before = batches.pool_x.clone()
+    batches.next(5, gen)
+    changed = int((batches.pool_x != before).flatten(1).any(dim=1).sum())
+    assert 1 <= changed <= 3          # exactly `refresh` slots are redrawn (a redraw can, rarely, look the same)
