@@ -153,11 +153,12 @@ def count_macs(model, size=320):
     import torch
     macs = []
 
+    # The probe is one patch; a model may run it as several windows (a larger inner batch), so count every output.
     def conv_hook(m, inp, out):
-        macs.append(out.numel() // out.shape[0] * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1])
+        macs.append(out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1])
 
     def lin_hook(m, inp, out):
-        macs.append(m.in_features * m.out_features)
+        macs.append(out.numel() // m.out_features * m.in_features * m.out_features)
 
     hooks = []
     for m in model.modules():

@@ -99,5 +99,23 @@ def test_focusnet_v2_folds_its_normalisation_into_the_stem_exactly(tmp_path):
     assert utils.count_macs(model, 320) <= 12e6 and utils.count_parameters(model) * 4 <= 5e6
     path = str(tmp_path / "v2.onnx")
     export.export_onnx(model, path)
-    ops = [n.op_type for n in onnx.load(path).graph.node]
-    assert ops[0] == "Conv" and "Sub" not in ops and "Div" not in ops   # no per-pixel pass before the stem
+    graph = onnx.load(path).graph
+    producer = {o: n for n in graph.node for o in n.output}
+    stem = next(n for n in graph.node if n.op_type == "Conv")
+    tensor = stem.input[0]
+    while tensor in producer:       # only the window layout (Reshape / Transpose) between the input and the stem
+        node = producer[tensor]
+        assert node.op_type in ("Reshape", "Transpose"), node.op_type
+        tensor = node.input[0]
+    assert tensor == "image"
+
+
+def test_focusnet_v2_scores_a_320_patch_as_its_four_160_px_windows():
+    torch.manual_seed(2)
+    model = models.get_model("focusnet_v2").eval()
+    x = torch.rand(2, 3, 320, 320)
+    with torch.no_grad():
+        quadrants = [model(x[..., a:a + 160, b:b + 160]) for a in (0, 160) for b in (0, 160)]
+        assert torch.allclose(model(x), torch.stack(quadrants).mean(dim=0), atol=1e-5)
+        assert model(x[..., :224, :224]).shape == (2, 1)      # not a multiple of the window: one pass
+    assert utils.count_macs(model, 320) == 4 * utils.count_macs(model, 160)
