@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed and memory benchmarks (BenchmarkDotNet; results in docs/performance.md):
 #   decode, preprocessing, model inference per patch (one thread, batched) beside the reference InceptionV3 + six FC
-#   exported by the training pipeline, end to end per 1024×1024 tile, the worker's tiles/s by batch size, and the
+#   and the unshipped focusnet_v2 architecture (both exported by the training pipeline), end to end per 1024×1024 tile, the worker's tiles/s by batch size, and the
 #   peak memory of one `focus score` process.
 #   bash scripts/benchmark.sh            # everything
 #   bash scripts/benchmark.sh '*Tile*'   # a BenchmarkDotNet filter
@@ -11,6 +11,9 @@ bash scripts/bootstrap.sh
 mkdir -p artifacts
 if [ ! -f artifacts/inception_v3.onnx ]; then
   /usr/bin/python3 training/export.py --arch inception_v3 --random-init --output artifacts/inception_v3.onnx
+fi
+if [ ! -f artifacts/focusnet_v2.onnx ]; then   # cost only: random weights cost what trained ones do
+  /usr/bin/python3 training/export.py --arch focusnet_v2 --random-init --output artifacts/focusnet_v2.onnx
 fi
 
 dotnet run -c Release --project benchmarks/FocusFunctions.Benchmarks -- --filter "${1:-*}" --job short --artifacts artifacts/benchmarks

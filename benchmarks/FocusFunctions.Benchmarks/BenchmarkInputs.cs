@@ -24,6 +24,13 @@ public static class BenchmarkInputs
     public static string ReferenceModel =>
         Environment.GetEnvironmentVariable("FOCUS_REFERENCE_MODEL") ?? Path.Combine(Root, "artifacts", "inception_v3.onnx");
 
+    /// <summary>
+    /// The focusnet_v2 architecture (training/models.py), exported with random weights by scripts/benchmark.sh:
+    /// its cost does not depend on the weights. Not shipped (see docs/model.md); measured to size the trade-off.
+    /// </summary>
+    public static string FocusNetV2Model =>
+        Environment.GetEnvironmentVariable("FOCUS_FOCUSNET_V2_MODEL") ?? Path.Combine(Root, "artifacts", "focusnet_v2.onnx");
+
     public static byte[] TilePng { get; } = Encode(new PngEncoder());
 
     public static byte[] TileJpeg { get; } = Encode(new JpegEncoder { Quality = 90 });

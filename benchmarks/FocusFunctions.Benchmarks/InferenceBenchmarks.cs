@@ -13,6 +13,7 @@ public class InferenceBenchmarks
     private const int Batched = 16;
     private OnnxFocusModel _shipped = null!;
     private OnnxFocusModel _reference = null!;
+    private OnnxFocusModel _focusNetV2 = null!;
     private float[] _one = null!;
     private float[] _batch = null!;
     private readonly float[] _results = new float[Batched];
@@ -22,6 +23,7 @@ public class InferenceBenchmarks
     {
         _shipped = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: Batched);
         _reference = BenchmarkInputs.LoadModel(BenchmarkInputs.ReferenceModel, threads: 1, maxBatch: Batched);
+        _focusNetV2 = BenchmarkInputs.LoadModel(BenchmarkInputs.FocusNetV2Model, threads: 1, maxBatch: Batched);
         _one = BenchmarkInputs.Patches(1);
         _batch = BenchmarkInputs.Patches(Batched);
     }
@@ -31,6 +33,7 @@ public class InferenceBenchmarks
     {
         _shipped.Dispose();
         _reference.Dispose();
+        _focusNetV2.Dispose();
     }
 
     [Benchmark(Baseline = true)]
@@ -38,6 +41,9 @@ public class InferenceBenchmarks
 
     [Benchmark(OperationsPerInvoke = Batched)]
     public void ShippedBatchOf16() => _shipped.Predict(_batch, Batched, _results);
+
+    [Benchmark]
+    public void FocusNetV2SinglePatch() => _focusNetV2.Predict(_one, 1, _results);
 
     [Benchmark]
     public void ReferenceInceptionSinglePatch() => _reference.Predict(_one, 1, _results);
