@@ -47,6 +47,17 @@ class SeparableBlock(nn.Module):
         return F.relu(x + y if self.residual else y)
 
 
+def regression_head(model, features, hidden):
+    """features -> hidden -> 1 MLP; also initialises the model's convolutions (He, fan-out) and starts the output
+    at 1 um, so that softplus begins in its linear range."""
+    head = nn.Sequential(nn.Linear(features, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, 1))
+    for m in model.modules():      # after the head is drawn, as before: same seed, same initial weights
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+    nn.init.constant_(head[-1].bias, 1.0)
+    return head
+
+
 class FocusNet(nn.Module):
     def __init__(self, stem=12, widths=(24, 48, 96, 192), head=64):
         super().__init__()
@@ -58,11 +69,7 @@ class FocusNet(nn.Module):
             stages += [SeparableBlock(cin, w, stride=2, k=k), SeparableBlock(w, w, stride=1, k=k)]
             cin = w
         self.features = nn.Sequential(*stages)
-        self.head = nn.Sequential(nn.Linear(cin, head), nn.ReLU(inplace=True), nn.Linear(head, 1))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-        nn.init.constant_(self.head[-1].bias, 1.0)
+        self.head = regression_head(self, cin, head)
 
     def forward(self, x):
         x = self.features(self.stem(self.normalize(x)))
@@ -86,11 +93,7 @@ class FocusNetV2(nn.Module):
             layers += [SeparableBlock(w, w, stride=1, k=k) for _ in range(n - 1)]
             cin = w
         self.features = nn.Sequential(*layers)
-        self.head = nn.Sequential(nn.Linear(cin, head), nn.ReLU(inplace=True), nn.Linear(head, 1))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-        nn.init.constant_(self.head[-1].bias, 1.0)
+        self.head = regression_head(self, cin, head)
 
     def score(self, x):
         x = self.features(self.stem(self.normalize(x)))

@@ -101,15 +101,14 @@ def main(args):
         probe = models.get_model(args.arch).to(device)
         popt = torch.optim.AdamW(probe.parameters(), lr=0.0)
         pgen = torch.Generator().manual_seed(args.seed + 1)
-        pbatches = batches if args.replay_pool else presets.TrainingBatches(sampler, synth)
         if args.replay_pool:
-            pbatches.next(args.batch_size, pgen)   # fills the (shared) pool once, outside the per-step timing
+            batches.next(args.batch_size, pgen)   # fills the pool once, outside the per-step timing
         for i in range(args.timing_steps + 3):
             if i == 3:
                 if device.type == "cuda":
                     torch.cuda.synchronize()
                 t0 = time.time()
-            xb, _ = pbatches.next(args.batch_size, pgen)
+            xb, _ = batches.next(args.batch_size, pgen)
             loss = probe(xb)[:, 0].sum()
             popt.zero_grad()
             loss.backward()
@@ -121,7 +120,7 @@ def main(args):
         args.epochs = max(1, int(remaining * 0.92 / (per_step * args.steps_per_epoch + args.eval_seconds)))
         print(f"timing: {per_step * 1000:.1f} ms/step -> --epochs {args.epochs} fits the {args.time_budget_s} s budget",
               flush=True)
-        del probe, popt, pbatches
+        del probe, popt
 
     total = args.epochs * args.steps_per_epoch
     warm = min(args.warmup_steps, total // 10)

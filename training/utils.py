@@ -158,7 +158,7 @@ def count_macs(model, size=320):
         macs.append(out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1])
 
     def lin_hook(m, inp, out):
-        macs.append(out.numel() // m.out_features * m.in_features * m.out_features)
+        macs.append(out.numel() * m.in_features)
 
     hooks = []
     for m in model.modules():
