@@ -16,7 +16,7 @@ public sealed class FocusMapFunction(SlideQueries queries)
         byte[]? png;
         try
         {
-            png = await queries.FocusMapAsync(slide, cancellationToken);
+            png = await queries.FocusMapAsync(SlideRoute.ToSlideId(slide), cancellationToken);
         }
         catch (ArgumentException ex)
         {
@@ -26,7 +26,7 @@ public sealed class FocusMapFunction(SlideQueries queries)
         if (png is null)
         {
             return await JsonResponses.ErrorAsync(request, HttpStatusCode.NotFound,
-                $"No results with a grid position for slide '{slide}' (positions come from names matching Storage:GridPositionPattern).", cancellationToken);
+                $"No results with a grid position for slide '{SlideRoute.ToSlideId(slide)}' (positions come from names matching Storage:GridPositionPattern).", cancellationToken);
         }
 
         var response = request.CreateResponse(HttpStatusCode.OK);

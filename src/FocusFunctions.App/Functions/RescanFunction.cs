@@ -13,7 +13,7 @@ public sealed class RescanFunction(SlideQueries queries)
         string slide,
         CancellationToken cancellationToken)
     {
-        var tiles = await queries.RescanAsync(slide, cancellationToken);
+        var tiles = await queries.RescanAsync(SlideRoute.ToSlideId(slide), cancellationToken);
         return await JsonResponses.WriteAsync(request, HttpStatusCode.OK, tiles, cancellationToken);
     }
 }

@@ -13,9 +13,9 @@ public sealed class SlideSummaryFunction(SlideQueries queries)
         string slide,
         CancellationToken cancellationToken)
     {
-        var summary = await queries.SummaryAsync(slide, cancellationToken);
+        var summary = await queries.SummaryAsync(SlideRoute.ToSlideId(slide), cancellationToken);
         return summary is null
-            ? await JsonResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"No results for slide '{slide}'.", cancellationToken)
+            ? await JsonResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"No results for slide '{SlideRoute.ToSlideId(slide)}'.", cancellationToken)
             : await JsonResponses.WriteAsync(request, HttpStatusCode.OK, summary, cancellationToken);
     }
 }

@@ -26,7 +26,7 @@ public sealed class SlideTilesFunction(SlideQueries queries)
             verdict = parsed;
         }
 
-        var rows = await queries.RowsAsync(slide, verdict, cancellationToken);
+        var rows = await queries.RowsAsync(SlideRoute.ToSlideId(slide), verdict, cancellationToken);
         return await JsonResponses.WriteAsync(request, HttpStatusCode.OK, rows.Select(TileResult.From).ToList(), cancellationToken);
     }
 }
