@@ -99,9 +99,13 @@ def sample_defocus(n, gen, z_max=11.0, p_zero=0.1, p_level=0.2):
 class SyntheticDefocus:
     """Specimen (stain/intensity) jitter, defocus PSF in linear light, sensor noise, tone jitter, 8 bits, JPEG."""
 
-    def __init__(self, bank, out_size, nuisance=True, p_jpeg=0.7, jpeg_quality=(45, 95)):
+    def __init__(self, bank, out_size, nuisance=True, p_jpeg=0.7, jpeg_quality=(45, 95), stain_jitter=0.2,
+                 density_jitter=0.0):
         self.bank, self.out_size, self.nuisance = bank, out_size, nuisance
         self.p_jpeg, self.jpeg_quality = p_jpeg, jpeg_quality
+        # optical density scale: per channel in 1 +- stain_jitter (hue), and overall in 1 +- density_jitter (how
+        # much stain the section took up: pale and heavy staining are not defocus)
+        self.stain_jitter, self.density_jitter = stain_jitter, density_jitter
 
     def _u(self, gen, n, lo, hi, dev, shape=()):
         return (torch.rand((n,) + shape, generator=gen) * (hi - lo) + lo).to(dev)
@@ -115,7 +119,9 @@ class SyntheticDefocus:
         lin = defocus.srgb_to_linear(x)
         if self.nuisance:  # stain jitter: per-channel optical density scale, and illumination level
             od = -torch.log(lin.clamp(min=1e-3))
-            od = od * self._u(gen, b, 0.8, 1.2, dev, (3, 1, 1))
+            od = od * self._u(gen, b, 1 - self.stain_jitter, 1 + self.stain_jitter, dev, (3, 1, 1))
+            if self.density_jitter > 0:   # drawn only when used, so earlier runs replay bit for bit
+                od = od * self._u(gen, b, 1 - self.density_jitter, 1 + self.density_jitter, dev, (1, 1, 1))
             lin = torch.exp(-od) * self._u(gen, b, 0.85, 1.1, dev, (1, 1, 1))
         lin = defocus.defocus_linear(lin, z.to(dev), self.bank)
         h, w = lin.shape[-2:]

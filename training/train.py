@@ -90,7 +90,8 @@ def main(args):
     start = time.time()
     deadline = start + args.time_limit_s if args.time_limit_s > 0 else float("inf")
     _, bank, sampler, (val_x, val_z, _) = load_data(args, device)
-    synth = presets.SyntheticDefocus(bank, args.crop_size, nuisance=True)
+    synth = presets.SyntheticDefocus(bank, args.crop_size, nuisance=True, stain_jitter=args.stain_jitter,
+                                     density_jitter=args.density_jitter)
     batches = presets.TrainingBatches(sampler, synth, args.replay_pool, args.replay_refresh)
     model = models.get_model(args.arch).to(device)
     print(f"{args.arch}: {utils.count_parameters(model)} parameters", flush=True)
@@ -138,6 +139,12 @@ def main(args):
         ema.load_state_dict(model.state_dict())
         ema.eval()
     start_epoch = 0
+    if args.init_weights:   # fine-tuning: weights only, with this run's own optimiser and schedule
+        ckpt = torch.load(args.init_weights, map_location="cpu")
+        model.load_state_dict(ckpt.get("model_raw", ckpt["model"]))
+        if ema is not None:
+            ema.load_state_dict(ckpt["model"])
+        print(f"initial weights from {args.init_weights} (epoch {ckpt.get('epoch')})", flush=True)
     if args.resume:
         ckpt = torch.load(args.resume, map_location="cpu")
         # With EMA, "model" holds the averaged weights (the ones exported) and "model_raw" the optimised ones.
@@ -211,6 +218,11 @@ def get_args_parser():
     p.add_argument("--print-freq", default=50, type=int, help="steps between progress lines (0 = off)")
     p.add_argument("--seed", default=0, type=int, help="random seed")
     p.add_argument("--deterministic", action="store_true", help="deterministic cuDNN")
+    p.add_argument("--stain-jitter", default=0.2, type=float,
+                   help="per-channel optical density scale range, 1 +- this (stain hue)")
+    p.add_argument("--density-jitter", default=0.0, type=float,
+                   help="overall optical density scale range, 1 +- this (pale / heavy staining)")
+    p.add_argument("--init-weights", default="", help="checkpoint whose weights start a new run (fine-tuning)")
     p.add_argument("--resume", default="", help="checkpoint to resume from")
     p.add_argument("--test-only", action="store_true", help="only evaluate (with --resume)")
     return p

@@ -96,3 +96,31 @@ def test_replay_pool_refreshes_slots_and_serves_8_bit_batches(tiny_data):
     batches.next(5, gen)
     changed = int((batches.pool_x != before).flatten(1).any(dim=1).sum())
     assert 1 <= changed <= 3          # exactly `refresh` slots are redrawn (a redraw can, rarely, look the same)
+
+
+def test_init_weights_starts_a_new_run_from_a_checkpoint(tiny_data, tmp_path):
+    run(tiny_data, tmp_path / "base", "focusnet_v2", 64)
+    base = torch.load(tmp_path / "base" / "checkpoint.pth", map_location="cpu")
+    # --lr 0: the new run only loads and re-saves, so its weights are exactly the starting checkpoint's
+    _, hist = run(tiny_data, tmp_path / "ft", "focusnet_v2", 64,
+                  ["--init-weights", str(tmp_path / "base" / "checkpoint.pth"), "--lr", "0", "--weight-decay", "0"])
+    ft = torch.load(tmp_path / "ft" / "checkpoint.pth", map_location="cpu")
+    assert [h["epoch"] for h in hist] == [0]           # a fresh schedule, not a resumed one
+    for k, v in base["model"].items():
+        if v.dtype.is_floating_point and "running" not in k:   # BatchNorm statistics still update in train mode
+            assert torch.equal(v, ft["model"][k]), k
+
+
+def test_stain_and_density_jitter_change_the_specimen():
+    import defocus
+    import presets
+    bank = defocus.PSFBank(z_max=2.0, dz=0.5, size=31)
+    crops = torch.rand(4, 3, 48 + 30, 48 + 30, generator=torch.Generator().manual_seed(3)) * 0.6 + 0.2
+    z = torch.tensor([0.0, 1.0, 1.5, 2.0])
+
+    def draw(**kw):
+        synth = presets.SyntheticDefocus(bank, 48, p_jpeg=0.0, **kw)
+        return synth(crops, z, torch.Generator().manual_seed(0))
+
+    assert not torch.equal(draw(), draw(density_jitter=0.3))
+    assert not torch.equal(draw(), draw(stain_jitter=0.4))
