@@ -58,40 +58,21 @@ def regression_head(model, features, hidden):
     return head
 
 
-class FocusNet(nn.Module):
-    def __init__(self, stem=12, widths=(24, 48, 96, 192), head=64):
+class SeparableRegressor(nn.Module):
+    """normalize -> stem -> separable stages (per stage: `blocks` blocks of `width` channels, the first one stride 2;
+    3 x 3 kernels in the first two stages, 5 x 5 after) -> global mean -> MLP -> softplus. The focusnets differ in
+    their stem and stage plan only."""
+
+    def __init__(self, stem, stem_channels, stages, head):
         super().__init__()
         self.normalize = Normalize()
-        self.stem = conv_bn(3, stem, 3, 2)
-        stages, cin = [], stem
-        for i, w in enumerate(widths):
+        self.stem = stem
+        layers, cin = [], stem_channels
+        for i, (width, blocks) in enumerate(stages):
             k = 3 if i < 2 else 5
-            stages += [SeparableBlock(cin, w, stride=2, k=k), SeparableBlock(w, w, stride=1, k=k)]
-            cin = w
-        self.features = nn.Sequential(*stages)
-        self.head = regression_head(self, cin, head)
-
-    def forward(self, x):
-        x = self.features(self.stem(self.normalize(x)))
-        x = torch.mean(x, dim=(2, 3))
-        return F.softplus(self.head(x))
-
-
-class FocusNetV2(nn.Module):
-    """4 x 4 stride-4 stem (a learned filter bank over each 2 um cell: the finest detail survives as energy in its
-    channels) -> stride-2 separable stages -> global mean -> MLP -> softplus, on 160 px windows (see forward)."""
-
-    def __init__(self, stem=16, stages=((24, 2), (48, 2), (96, 2), (192, 1)), head=64, window=160):
-        super().__init__()
-        self.window = window
-        self.normalize = Normalize()
-        self.stem = nn.Sequential(nn.Conv2d(3, stem, 4, 4, 0, bias=False), nn.BatchNorm2d(stem), nn.ReLU(inplace=True))
-        layers, cin = [], stem
-        for i, (w, n) in enumerate(stages):
-            k = 3 if i < 2 else 5
-            layers.append(SeparableBlock(cin, w, stride=2, k=k))
-            layers += [SeparableBlock(w, w, stride=1, k=k) for _ in range(n - 1)]
-            cin = w
+            layers.append(SeparableBlock(cin, width, stride=2, k=k))
+            layers += [SeparableBlock(width, width, stride=1, k=k) for _ in range(blocks - 1)]
+            cin = width
         self.features = nn.Sequential(*layers)
         self.head = regression_head(self, cin, head)
 
@@ -99,6 +80,24 @@ class FocusNetV2(nn.Module):
         x = self.features(self.stem(self.normalize(x)))
         x = torch.mean(x, dim=(2, 3))
         return F.softplus(self.head(x))
+
+    def forward(self, x):
+        return self.score(x)
+
+
+class FocusNet(SeparableRegressor):
+    def __init__(self, stem=12, widths=(24, 48, 96, 192), head=64):
+        super().__init__(conv_bn(3, stem, 3, 2), stem, [(w, 2) for w in widths], head)
+
+
+class FocusNetV2(SeparableRegressor):
+    """4 x 4 stride-4 stem (a learned filter bank over each 2 um cell: the finest detail survives as energy in its
+    channels) -> stride-2 separable stages -> global mean -> MLP -> softplus, on 160 px windows (see forward)."""
+
+    def __init__(self, stem=16, stages=((24, 2), (48, 2), (96, 2), (192, 1)), head=64, window=160):
+        stem_layers = nn.Sequential(nn.Conv2d(3, stem, 4, 4, 0, bias=False), nn.BatchNorm2d(stem), nn.ReLU(inplace=True))
+        super().__init__(stem_layers, stem, stages, head)
+        self.window = window
 
     def forward(self, x):
         # Trained on `window` px crops, where the last stage's map is 3 x 3 and every position sees the zero

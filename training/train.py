@@ -64,6 +64,16 @@ def evaluate(model, val_x, val_z, device, batch_size=64):
     return utils.regression_report(pred, val_z.numpy()), pred
 
 
+def load_weights(path, model, ema):
+    """Loads a checkpoint's weights into the model (and its EMA) and returns the checkpoint. With EMA, "model" holds
+    the averaged weights (the ones exported) and "model_raw" the optimised ones."""
+    ckpt = torch.load(path, map_location="cpu")
+    model.load_state_dict(ckpt.get("model_raw", ckpt["model"]))
+    if ema is not None:
+        ema.load_state_dict(ckpt["model"])
+    return ckpt
+
+
 def load_data(args, device):
     manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
     t = time.time()
@@ -140,17 +150,10 @@ def main(args):
         ema.eval()
     start_epoch = 0
     if args.init_weights:   # fine-tuning: weights only, with this run's own optimiser and schedule
-        ckpt = torch.load(args.init_weights, map_location="cpu")
-        model.load_state_dict(ckpt.get("model_raw", ckpt["model"]))
-        if ema is not None:
-            ema.load_state_dict(ckpt["model"])
+        ckpt = load_weights(args.init_weights, model, ema)
         print(f"initial weights from {args.init_weights} (epoch {ckpt.get('epoch')})", flush=True)
     if args.resume:
-        ckpt = torch.load(args.resume, map_location="cpu")
-        # With EMA, "model" holds the averaged weights (the ones exported) and "model_raw" the optimised ones.
-        model.load_state_dict(ckpt.get("model_raw", ckpt["model"]))
-        if ema is not None:
-            ema.load_state_dict(ckpt["model"])
+        ckpt = load_weights(args.resume, model, ema)
         if not args.test_only:
             optimizer.load_state_dict(ckpt["optimizer"])
             scheduler.load_state_dict(ckpt["scheduler"])

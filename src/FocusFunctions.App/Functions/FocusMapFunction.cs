@@ -13,10 +13,11 @@ public sealed class FocusMapFunction(SlideQueries queries)
         string slide,
         CancellationToken cancellationToken)
     {
+        string slideId = SlideRoute.ToSlideId(slide);
         byte[]? png;
         try
         {
-            png = await queries.FocusMapAsync(SlideRoute.ToSlideId(slide), cancellationToken);
+            png = await queries.FocusMapAsync(slideId, cancellationToken);
         }
         catch (ArgumentException ex)
         {
@@ -26,7 +27,7 @@ public sealed class FocusMapFunction(SlideQueries queries)
         if (png is null)
         {
             return await JsonResponses.ErrorAsync(request, HttpStatusCode.NotFound,
-                $"No results with a grid position for slide '{SlideRoute.ToSlideId(slide)}' (positions come from names matching Storage:GridPositionPattern).", cancellationToken);
+                $"No results with a grid position for slide '{slideId}' (positions come from names matching Storage:GridPositionPattern).", cancellationToken);
         }
 
         var response = request.CreateResponse(HttpStatusCode.OK);

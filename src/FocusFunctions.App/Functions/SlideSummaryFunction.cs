@@ -13,9 +13,10 @@ public sealed class SlideSummaryFunction(SlideQueries queries)
         string slide,
         CancellationToken cancellationToken)
     {
-        var summary = await queries.SummaryAsync(SlideRoute.ToSlideId(slide), cancellationToken);
+        string slideId = SlideRoute.ToSlideId(slide);
+        var summary = await queries.SummaryAsync(slideId, cancellationToken);
         return summary is null
-            ? await JsonResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"No results for slide '{SlideRoute.ToSlideId(slide)}'.", cancellationToken)
+            ? await JsonResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"No results for slide '{slideId}'.", cancellationToken)
             : await JsonResponses.WriteAsync(request, HttpStatusCode.OK, summary, cancellationToken);
     }
 }
