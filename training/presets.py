@@ -21,6 +21,9 @@ _LUMA = [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13,
 _CHROMA = [17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99,
            47, 66, 99, 99, 99, 99, 99, 99] + [99] * 32
 
+# Optical density (R, G, B) of haematoxylin, eosin and DAB (Ruifrok & Johnston, 2001), one row each
+_STAIN_OD = [[0.65, 0.70, 0.29], [0.07, 0.99, 0.11], [0.27, 0.57, 0.78]]
+
 
 def _dct_matrix(device, dtype):
     d = [[(math.sqrt(1 / 8) if k == 0 else math.sqrt(2 / 8)) * math.cos(math.pi * (2 * n + 1) * k / 16)
@@ -100,12 +103,45 @@ class SyntheticDefocus:
     """Specimen (stain/intensity) jitter, defocus PSF in linear light, sensor noise, tone jitter, 8 bits, JPEG."""
 
     def __init__(self, bank, out_size, nuisance=True, p_jpeg=0.7, jpeg_quality=(45, 95), stain_jitter=0.2,
-                 density_jitter=0.0):
+                 density_jitter=0.0, restain=0.0):
         self.bank, self.out_size, self.nuisance = bank, out_size, nuisance
         self.p_jpeg, self.jpeg_quality = p_jpeg, jpeg_quality
         # optical density scale: per channel in 1 +- stain_jitter (hue), and overall in 1 +- density_jitter (how
         # much stain the section took up: pale and heavy staining are not defocus)
         self.stain_jitter, self.density_jitter = stain_jitter, density_jitter
+        # share of samples re-stained in haematoxylin/eosin/DAB space (see _restain)
+        self.restain = restain
+
+    def _restain(self, od, gen):
+        """Re-stain a share of the H&E crops as other brightfield stains would show the same tissue.
+
+        Unmixes each pixel's optical density into haematoxylin, eosin and a residual orthogonal to both (the
+        scans' dyes are not exactly the reference vectors; the residual follows the mean of the two scales), then
+        keeps the haematoxylin (x 0.7-1.3), keeps 0-100 % of the eosin (down to none: the pale counterstain-only
+        look of IHC), and in half of them turns 0-80 % of either the nuclear (haematoxylin) or the eosin amount
+        into DAB, a brown chromogen on nuclei or on cytoplasm and stroma. Texture and edges are untouched: only
+        colour and contrast change, which the defocus estimate must not depend on.
+        """
+        b, dev = od.shape[0], od.device
+        h_od, e_od, dab_od = [v / v.norm() for v in torch.tensor(_STAIN_OD, dtype=od.dtype, device=dev)]
+        residual_od = torch.linalg.cross(h_od, e_od)
+        basis = torch.stack([h_od, e_od, residual_od / residual_od.norm()])
+        amount = torch.einsum("bchw,cs->bshw", od, torch.linalg.inv(basis))   # od = amount @ basis
+        on = (torch.rand(b, generator=gen) < self.restain).float()
+        h_scale = 1 + on * (self._u(gen, b, 0.7, 1.3, "cpu") - 1)
+        e_scale = 1 + on * (self._u(gen, b, 0.0, 1.0, "cpu") - 1)
+        chromogen = on * (torch.rand(b, generator=gen) < 0.5).float() * self._u(gen, b, 0.0, 0.8, "cpu")
+        from_nuclei = (torch.rand(b, generator=gen) < 0.5).float()
+
+        def col(v):
+            return v.to(dev).view(b, 1, 1)
+        h, e, residual = amount[:, 0], amount[:, 1], amount[:, 2]
+        moved = col(chromogen) * (col(from_nuclei) * h + (1 - col(from_nuclei)) * e).clamp(min=0)
+        h = col(h_scale) * (h - col(from_nuclei) * moved)
+        e = col(e_scale) * (e - (1 - col(from_nuclei)) * moved)
+        od = (torch.einsum("bhw,c->bchw", h, h_od) + torch.einsum("bhw,c->bchw", e, e_od)
+              + torch.einsum("bhw,c->bchw", col((h_scale + e_scale) / 2) * residual, basis[2]) + torch.einsum("bhw,c->bchw", moved, dab_od))
+        return od.clamp(min=0)
 
     def _u(self, gen, n, lo, hi, dev, shape=()):
         return (torch.rand((n,) + shape, generator=gen) * (hi - lo) + lo).to(dev)
@@ -119,6 +155,8 @@ class SyntheticDefocus:
         lin = defocus.srgb_to_linear(x)
         if self.nuisance:  # stain jitter: per-channel optical density scale, and illumination level
             od = -torch.log(lin.clamp(min=1e-3))
+            if self.restain > 0:          # drawn only when used, so earlier runs replay bit for bit
+                od = self._restain(od, gen)
             od = od * self._u(gen, b, 1 - self.stain_jitter, 1 + self.stain_jitter, dev, (3, 1, 1))
             if self.density_jitter > 0:   # drawn only when used, so earlier runs replay bit for bit
                 od = od * self._u(gen, b, 1 - self.density_jitter, 1 + self.density_jitter, dev, (1, 1, 1))

@@ -111,6 +111,12 @@ def test_init_weights_starts_a_new_run_from_a_checkpoint(tiny_data, tmp_path):
             assert torch.equal(v, ft["model"][k]), k
 
 
+def test_init_weights_and_resume_cannot_be_combined(capsys):
+    with pytest.raises(SystemExit):
+        train.get_args_parser().parse_args(["--init-weights", "a.pth", "--resume", "b.pth"])
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
 def test_stain_and_density_jitter_change_the_specimen():
     import defocus
     import presets
@@ -124,3 +130,30 @@ def test_stain_and_density_jitter_change_the_specimen():
 
     assert not torch.equal(draw(), draw(density_jitter=0.3))
     assert not torch.equal(draw(), draw(stain_jitter=0.4))
+    assert not torch.equal(draw(), draw(restain=1.0))
+
+
+def test_restain_unmixes_and_remixes_exactly_when_no_change_is_drawn():
+    import presets
+    od = torch.rand(5, 3, 16, 16, generator=torch.Generator().manual_seed(4)) * 2
+    unchanged = presets.SyntheticDefocus(None, 16, restain=0.0)._restain(od, torch.Generator().manual_seed(0))
+    assert torch.allclose(unchanged, od, atol=1e-5)
+
+
+def test_restain_only_lowers_eosin_keeps_haematoxylin_and_adds_dab():
+    import presets
+    stains = torch.tensor(presets._STAIN_OD)
+    stains = stains / stains.norm(dim=1, keepdim=True)
+
+    def restained_amounts(h, e, seed):   # 400 draws of one pixel, unmixed back into H, E, DAB amounts
+        od = (h * stains[0] + e * stains[1]).view(1, 3, 1, 1).repeat(400, 1, 1, 1)
+        out = presets.SyntheticDefocus(None, 1, restain=1.0)._restain(od, torch.Generator().manual_seed(seed))
+        return out.view(400, 3) @ torch.linalg.inv(stains)
+
+    eosin = restained_amounts(0.0, 0.8, 1)
+    assert eosin[:, 1].max() <= 0.8 + 1e-5 and eosin[:, 1].min() < 0.05     # only ever less eosin, down to ~none
+    assert eosin[:, 2].min() > -1e-5 and eosin[:, 2].max() > 0.3            # some of it turned into brown DAB
+    assert eosin[:, 0].abs().max() < 1e-5                                   # and none into haematoxylin
+    nucleus = restained_amounts(1.0, 0.0, 2)
+    assert nucleus[:, 0].min() > 0.7 * 0.2 - 1e-5 and nucleus[:, 0].max() <= 1.3 + 1e-5
+    assert nucleus[:, 1].abs().max() < 1e-5
