@@ -44,4 +44,19 @@ public sealed class FocusMapFunctionTests(AzuriteFixture azurite)
 
         Assert.Contains("GridPositionPattern", json.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Run_SlideIdWithSlashSentAsPercent2F_MapOfThatFolderOnly()
+    {
+        await using var storage = await SeededSlide.CreateNestedAsync(azurite);
+        var function = ActivatorUtilities.CreateInstance<FocusMapFunction>(storage.Services);
+
+        var response = HttpAssert.Status(HttpStatusCode.OK, await function.Run(
+            new TestHttpRequestData("http://localhost/api/slides/lab-a%2Fslide-7/focusmap.png"), "lab-a%2Fslide-7", CancellationToken.None));
+
+        using var map = Image.Load<Rgb24>(response.BodyBytes());
+        Rgb24 Cell(int x) => map[8 + x * 64 + 32, 8 + 32];
+        Assert.True(Cell(0).G > Cell(0).R, "lab-a's sharp tile at x000 is green, not lab-b's defocused one");
+        Assert.True(Cell(1).R > Cell(1).G, "its defocused tile at x001 is red");
+    }
 }

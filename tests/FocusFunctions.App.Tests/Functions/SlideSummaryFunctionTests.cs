@@ -44,15 +44,12 @@ public sealed class SlideSummaryFunctionTests(AzuriteFixture azurite)
     [Fact]
     public async Task Run_SlideIdWithSlashSentAsPercent2F_FindsTheSlide()
     {
-        await using var storage = await TestStorage.CreateAsync(azurite, settings: new Dictionary<string, string?> { ["Storage:SlideFolderDepth"] = "2" });
-        await storage.UploadAsync("lab-a/slide-7/x000_y000.png", TestTiles.Sharp);
-        await storage.UploadAsync("lab-b/slide-7/x000_y000.png", TestTiles.Defocused);
-        await storage.Services.GetRequiredService<PendingTileSweeper>().SweepAsync(null, CancellationToken.None);
+        await using var storage = await SeededSlide.CreateNestedAsync(azurite);
         var function = ActivatorUtilities.CreateInstance<SlideSummaryFunction>(storage.Services);
 
         var json = HttpAssert.Json(HttpStatusCode.OK, await function.Run(new TestHttpRequestData("http://localhost/api/slides/lab-a%2Fslide-7"), "lab-a%2fslide-7", CancellationToken.None));
 
-        Assert.Equal(1, json.GetProperty("tileCount").GetInt32());
-        Assert.Equal(1, json.GetProperty("verdicts").GetProperty("InFocus").GetInt32());
+        Assert.Equal(2, json.GetProperty("tileCount").GetInt32());
+        Assert.Equal((1, 1), (json.GetProperty("verdicts").GetProperty("InFocus").GetInt32(), json.GetProperty("verdicts").GetProperty("OutOfFocus").GetInt32()));
     }
 }

@@ -47,4 +47,16 @@ public sealed class SlideTilesFunctionTests(AzuriteFixture azurite)
 
         Assert.Contains("OutOfFocus", json.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Run_SlideIdWithSlashSentAsPercent2F_RowsOfThatFolderOnly()
+    {
+        await using var storage = await SeededSlide.CreateNestedAsync(azurite);
+        var function = ActivatorUtilities.CreateInstance<SlideTilesFunction>(storage.Services);
+
+        var json = HttpAssert.Json(HttpStatusCode.OK, await function.Run(new TestHttpRequestData("http://localhost/api/slides/lab-a%2Fslide-7/tiles"), "lab-a%2Fslide-7", CancellationToken.None));
+
+        Assert.Equal(["lab-a/slide-7/x000_y000.png", "lab-a/slide-7/x001_y000.png"],
+            json.EnumerateArray().Select(e => e.GetProperty("blobName").GetString()!).Order(StringComparer.Ordinal));
+    }
 }

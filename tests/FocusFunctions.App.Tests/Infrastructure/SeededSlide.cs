@@ -31,4 +31,20 @@ public static class SeededSlide
         await storage.Services.GetRequiredService<PendingTileSweeper>().SweepAsync(null, CancellationToken.None);
         return storage;
     }
+
+    /// <summary>
+    /// With Storage:SlideFolderDepth 2 the slide id is "lab-a/slide-7", which the HTTP routes take as "lab-a%2Fslide-7";
+    /// a slide of the same name in another folder must not leak into its answers.
+    /// </summary>
+    public const string NestedSlide = "lab-a/slide-7";
+
+    public static async Task<TestStorage> CreateNestedAsync(AzuriteFixture azurite)
+    {
+        var storage = await TestStorage.CreateAsync(azurite, settings: new Dictionary<string, string?> { ["Storage:SlideFolderDepth"] = "2" });
+        await storage.UploadAsync($"{NestedSlide}/x000_y000.png", TestTiles.Sharp);
+        await storage.UploadAsync($"{NestedSlide}/x001_y000.png", TestTiles.Defocused);
+        await storage.UploadAsync("lab-b/slide-7/x000_y000.png", TestTiles.Defocused);
+        await storage.Services.GetRequiredService<PendingTileSweeper>().SweepAsync(null, CancellationToken.None);
+        return storage;
+    }
 }
