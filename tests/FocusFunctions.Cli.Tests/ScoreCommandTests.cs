@@ -45,6 +45,17 @@ public sealed class ScoreCommandTests : IDisposable
     }
 
     [Fact]
+    public void Score_InputCoarserThanTheModel_WarnsOnStderrAndKeepsStdoutJson()
+    {
+        var (exit, output, errors) = Run("score", Shared(Sharp), "--format", "json", "--microns-per-pixel", "1.0");
+
+        Assert.Equal(ScoreRunner.ExitAllScored, exit);
+        Assert.Contains("1 µm/px is coarser than the model's 0.5 µm/px", errors);
+        Assert.All(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => JsonDocument.Parse(line).Dispose());
+        Assert.DoesNotContain("coarser", Run("score", Shared(Sharp), "--format", "json", "--microns-per-pixel", "0.5").Errors);
+    }
+
+    [Fact]
     public void Score_Csv_HasAHeaderAndQuotesFieldsWithCommas()
     {
         string odd = Path.Combine(_folder, "a,b.png");

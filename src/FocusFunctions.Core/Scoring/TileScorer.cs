@@ -9,7 +9,11 @@ namespace FocusFunctions.Core.Scoring;
 /// </summary>
 public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOptions> options, ILogger<TileScorer> logger)
 {
+    // Upsampling by more than this reads as defocus by itself (~1 µm at 2x in the model card's tests): warn once.
+    private const double CoarseInputTolerance = 1.1;
+
     private readonly ScoringOptions _options = options.Value;
+    private int _coarseInputWarned;
 
     public IFocusModel Model => model;
 
@@ -49,6 +53,11 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
             // Enlarging to the model's pixel size multiplies the pixels (and the patch tensor): bound it like the input.
             throw new TileDecodeException(
                 $"At {inputMicrons} µm/px this {image.Width}x{image.Height} tile becomes about {image.Width * scale:F0}x{image.Height * scale:F0} pixels at the model's {card.MicronsPerPixel} µm/px, over the limit of {_options.MaxInputPixels:N0}.");
+        }
+
+        if (IsCoarserThanModel(inputMicrons, card.MicronsPerPixel) && Interlocked.Exchange(ref _coarseInputWarned, 1) == 0)
+        {
+            LogCoarserThanModel(logger, inputMicrons, card.MicronsPerPixel);
         }
 
         var resampled = Resampler.Resample(image, inputMicrons, card.MicronsPerPixel);
@@ -104,6 +113,10 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
 
         return scores;
     }
+
+    /// <summary>True when tiles at this pixel size must be upsampled so far that the upsampling itself reads as defocus.</summary>
+    public static bool IsCoarserThanModel(double inputMicronsPerPixel, double modelMicronsPerPixel) =>
+        inputMicronsPerPixel > modelMicronsPerPixel * CoarseInputTolerance;
 
     public TileScore Failed(string error, double? micronsPerPixel = null, double? thresholdMicrons = null) => new()
     {
@@ -188,6 +201,9 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
             model.Predict(buffer.AsMemory(0, filled * patchLength), filled, predictions.AsSpan(done, filled));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tiles at {InputMicronsPerPixel} µm/px are coarser than the model's {ModelMicronsPerPixel} µm/px: they are upsampled, and the upsampling alone reads as defocus (about 1 µm at twice the model's pixel size). Use a model trained at this pixel size; this is logged once per process.")]
+    private static partial void LogCoarserThanModel(ILogger logger, double inputMicronsPerPixel, double modelMicronsPerPixel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Input is not a usable image: {Reason}")]
     private static partial void LogUndecodable(ILogger logger, string reason);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
@@ -127,6 +128,21 @@ public class TileScorerTests
         Assert.Equal([2, 1], model.BatchSizes);
         Assert.Equal([1.0, 2.0], scores[0].Grid!.Patches.Select(p => p.DefocusMicrons!.Value));
         Assert.Equal(1.0, scores[1].DefocusMicrons);
+    }
+
+    [Fact]
+    public void Score_InputCoarserThanTheModel_WarnsOnceWithBothPixelSizes()
+    {
+        var logger = new RecordingLogger<TileScorer>();
+        var scorer = new TileScorer(new FakeFocusModel(_ => 1f), Options.Create(new ScoringOptions()), logger);
+
+        scorer.Score(Png(320, 320, new Rgb24(200, 120, 170)), micronsPerPixel: 0.5);
+        Assert.DoesNotContain(logger.Entries, e => e.Level == LogLevel.Warning);
+        scorer.Score(Png(200, 200, new Rgb24(200, 120, 170)), micronsPerPixel: 1.0);
+        scorer.Score(Png(200, 200, new Rgb24(200, 120, 170)), micronsPerPixel: 1.0);
+
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal((1.0, 0.5), ((double)warning.State["InputMicronsPerPixel"]!, (double)warning.State["ModelMicronsPerPixel"]!));
     }
 
     private static TileScorer Scorer(IFocusModel model) =>
