@@ -139,9 +139,9 @@ class SyntheticDefocus:
         moved = col(chromogen) * (col(from_nuclei) * h + (1 - col(from_nuclei)) * e).clamp(min=0)
         h = col(h_scale) * (h - col(from_nuclei) * moved)
         e = col(e_scale) * (e - (1 - col(from_nuclei)) * moved)
-        od = (torch.einsum("bhw,c->bchw", h, h_od) + torch.einsum("bhw,c->bchw", e, e_od)
-              + torch.einsum("bhw,c->bchw", col((h_scale + e_scale) / 2) * residual, basis[2]) + torch.einsum("bhw,c->bchw", moved, dab_od))
-        return od.clamp(min=0)
+        residual = col((h_scale + e_scale) / 2) * residual
+        amounts, dyes = torch.stack([h, e, residual, moved], dim=1), torch.stack([h_od, e_od, basis[2], dab_od])
+        return torch.einsum("bshw,sc->bchw", amounts, dyes).clamp(min=0)
 
     def _u(self, gen, n, lo, hi, dev, shape=()):
         return (torch.rand((n,) + shape, generator=gen) * (hi - lo) + lo).to(dev)
