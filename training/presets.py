@@ -158,7 +158,7 @@ class SyntheticDefocus:
             if self.restain > 0:          # drawn only when used, so earlier runs replay bit for bit
                 od = self._restain(od, gen)
             od = od * self._u(gen, b, 1 - self.stain_jitter, 1 + self.stain_jitter, dev, (3, 1, 1))
-            if self.density_jitter > 0:   # drawn only when used, so earlier runs replay bit for bit
+            if self.density_jitter > 0:   # likewise
                 od = od * self._u(gen, b, 1 - self.density_jitter, 1 + self.density_jitter, dev, (1, 1, 1))
             lin = torch.exp(-od) * self._u(gen, b, 0.85, 1.1, dev, (1, 1, 1))
         lin = defocus.defocus_linear(lin, z.to(dev), self.bank)

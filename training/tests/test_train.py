@@ -117,7 +117,7 @@ def test_init_weights_and_resume_cannot_be_combined(capsys):
     assert "not allowed with argument" in capsys.readouterr().err
 
 
-def test_stain_and_density_jitter_change_the_specimen():
+def test_stain_density_and_restain_jitter_change_the_specimen():
     import defocus
     import presets
     bank = defocus.PSFBank(z_max=2.0, dz=0.5, size=31)

@@ -9,7 +9,7 @@ namespace FocusFunctions.Core.Scoring;
 /// </summary>
 public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOptions> options, ILogger<TileScorer> logger)
 {
-    // Upsampling by more than this reads as defocus by itself (~1 µm at 2x in the model card's tests): warn once.
+    // Upsampling by more than this reads as defocus by itself (~1 µm at 2x in the model card's per-image results): warn once.
     private const double CoarseInputTolerance = 1.1;
 
     private readonly ScoringOptions _options = options.Value;
