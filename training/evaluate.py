@@ -6,7 +6,8 @@
 Held-out metrics: linear fit of predicted vs true (slope, intercept), R2, MAE, share of 0-4 um errors within
 +-1 / +-0.5 um, MAE on 0-4 um, error per level 0..10 and in/out balanced accuracy at 2 um. Per image: resample to
 0.5 um/px (contract resampler), cut 320 px patches, keep tissue patches, report the median |z| (also for JPEG
-re-compressed variants of a few images).
+re-compressed variants of a few images), and a tissue-edge check: training-split patches scored intact and with one
+quadrant of grey glass.
 """
 import argparse
 import io
@@ -20,8 +21,14 @@ import defocus
 import models
 import preprocess
 import presets
+import simulate
 import train
 import utils
+
+# Training-split images for the glass-quadrant check (independent of the held-out sources).
+GLASS_QUADRANT_FILES = ("cmu1-small-region-he-skin.png", "openslide-os1-detail-he.png",
+                        "tcga-histolab-high-nuclei-score-level0.png")
+GLASS_GREY = 216      # OS-2 VSI's background: grey enough that the tissue rule counts it as tissue
 
 JPEG_VARIANT_FILES = ("openslide-os2-ndpi-ki67-ihc-soft.png", "openslide-os2-vsi-ki67-ihc.png",
                       "openslide-os1-detail-he.png", "cmu1-small-region-he-skin.png")
@@ -84,6 +91,35 @@ def per_image(model, sources, data_dir, qualities=(90, 70, 50)):
     return rows, jpeg_rows
 
 
+def glass_quadrant(model, sources, data_dir, levels=(0.0, 1.0, 2.0, 4.0, 7.0), per_image=6):
+    """Tissue edges: full-tissue 320 px patches of training-split images, defocused (plain simulator, no nuisances),
+    scored intact and with one quadrant replaced by flat grey glass that the tissue rule still counts as tissue.
+    Returns the MAE of both per level: a patch score should follow its tissue, not the featureless glass."""
+    by_file = {s["file"]: s for s in sources}
+    err = {z: ([], []) for z in levels}
+    for f in GLASS_QUADRANT_FILES:
+        s = by_file[f]
+        img = preprocess.resample(utils.load_rgb(os.path.join(data_dir, f)), s["micronsPerPixel"], 0.5)
+        h, w = img.shape[:2]
+        patches = [img[y:y + 320, x:x + 320] for y, x in utils.grid_positions(h, w, 320, 320)
+                   if utils.inference_tissue_fraction(img[y:y + 320, x:x + 320])[0] >= 0.9][:per_image]
+        for p in patches:
+            for z, blurred in zip(levels, simulate.defocus_image(np.ascontiguousarray(p), list(levels))):
+                glass = blurred.copy()
+                glass[160:, :160] = GLASS_GREY
+                xb = torch.from_numpy(np.stack([blurred, glass])).permute(0, 3, 1, 2).float() / 255
+                with torch.no_grad():
+                    intact, with_glass = model(xb)[:, 0].tolist()
+                err[z][0].append(abs(intact - z))
+                err[z][1].append(abs(with_glass - z))
+    report = {str(z): {"n": len(a), "maeIntact": float(np.mean(a)), "maeGlassQuadrant": float(np.mean(b))}
+              for z, (a, b) in err.items()}
+    for z, r in report.items():
+        print(f"glass quadrant, {float(z):4.1f} um: MAE intact {r['maeIntact']:.3f}, with a glass quadrant "
+              f"{r['maeGlassQuadrant']:.3f} um ({r['n']} patches)", flush=True)
+    return report
+
+
 def figure(pred, true, report, path):
     import matplotlib
     matplotlib.use("Agg")
@@ -131,6 +167,7 @@ def main(args):
     if not args.skip_images:
         sources = utils.load_json(args.sources)["sources"]
         out["perImage"], out["jpegVariants"] = per_image(model, sources, args.images_dir)
+        out["glassQuadrant"] = glass_quadrant(model, sources, args.images_dir)
     utils.save_json(out, args.output_json)
     print(f"wrote {args.output_json} and {args.output_figure}")
     return out

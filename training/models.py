@@ -1,10 +1,13 @@
-"""Focus regressors. Both take raw RGB / 255 at 0.5 um/px and return |z| in um (>= 0); normalisation is inside.
+"""Focus regressors. All take raw RGB / 255 at 0.5 um/px and return |z| in um (>= 0); normalisation is inside.
 
 - focusnet (default): stride-2 stem, four depthwise-separable residual stages, global average pooling,
   small MLP head, softplus. About 34 M multiply-adds per 320 x 320 patch, ~0.1 M parameters.
 - focusnet_v2: the same blocks behind a 4 x 4 stride-4 "patchify" stem (no padding, so the input normalisation
   folds into it exactly at export), trained on and applied to 160 px windows (a 320 px patch is its four
-  quadrants, averaged): about 11 M multiply-adds per 320 px patch, ~3-4x faster than focusnet on a CPU core.
+  quadrants, combined by a trimmed mean): about 11 M multiply-adds per 320 px patch, ~3-4x faster than focusnet on
+  a CPU core.
+- focusnet_v2_whole: the same network over the whole 320 px patch in one pass, trained on 256 px crops (tried on
+  a GPU, not shipped: docs/model.md).
 - inception_v3: the reference design (torchvision InceptionV3 encoder, random init, no aux logits,
   2048 -> six fully connected layers -> 1) for users with GPUs.
 """
@@ -90,6 +93,13 @@ class FocusNet(SeparableRegressor):
         super().__init__(conv_bn(3, stem, 3, 2), stem, [(w, 2) for w in widths], head)
 
 
+def trimmed_mean(values):
+    """Row-wise mean of [N, K >= 3] values without the row's highest and lowest, as [N, 1]. Written with sums, max
+    and min so that it exports to plain ONNX reductions."""
+    kept = values.sum(dim=1) - values.max(dim=1).values - values.min(dim=1).values
+    return (kept / (values.shape[1] - 2)).unsqueeze(1)
+
+
 class FocusNetV2(SeparableRegressor):
     """4 x 4 stride-4 stem (a learned filter bank over each 2 um cell: the finest detail survives as energy in its
     channels) -> stride-2 separable stages -> global mean -> MLP -> softplus, on 160 px windows (see forward)."""
@@ -103,13 +113,17 @@ class FocusNetV2(SeparableRegressor):
         # Trained on `window` px crops, where the last stage's map is 3 x 3 and every position sees the zero
         # padding; one 320 px pass would give a 5 x 5 map with an unpadded centre the head never saw (held-out MAE
         # 0.9 um against 0.4 um on the same patches mid-training). So a larger patch that the window divides is
-        # scored as its windows (a 320 px patch as four 160 px quadrants), averaged: the same pixels, the same cost.
+        # scored as its windows (a 320 px patch as four 160 px quadrants): the same pixels, the same cost.
+        # The windows are combined by a trimmed mean (the highest and the lowest dropped; for four windows, the mean
+        # of the middle two): a featureless window reads as strongly defocused (~10 um), and one quadrant of grey
+        # glass that the tissue rule counts as tissue lifted a sharp patch to 2.6 um under a plain mean.
         n, c, h, w = x.shape
         s = self.window
         if (h > s or w > s) and h % s == 0 and w % s == 0:
             gy, gx = h // s, w // s
             x = x.reshape(n, c, gy, s, gx, s).permute(0, 2, 4, 1, 3, 5).reshape(n * gy * gx, c, s, s)
-            return self.score(x).reshape(n, gy * gx).mean(dim=1, keepdim=True)
+            windows = self.score(x).reshape(n, gy * gx)
+            return trimmed_mean(windows) if gy * gx >= 3 else windows.mean(dim=1, keepdim=True)
         return self.score(x)
 
     @torch.no_grad()
@@ -148,7 +162,18 @@ class InceptionFocus(nn.Module):
         return F.softplus(self.head(self.encoder(self.normalize(x))))
 
 
-ARCHS = {"focusnet": FocusNet, "focusnet_v2": FocusNetV2, "inception_v3": InceptionFocus}
+class FocusNetV2Whole(FocusNetV2):
+    """focusnet_v2 applied to a whole 320 px patch in one pass (trained on 256 px crops, the prepared windows' size,
+    as focusnet is trained on 224): the same multiply-adds per patch, and the global mean pools over the whole
+    patch, so one featureless quadrant (glass that the tissue rule counts as tissue) cannot set a quarter of the
+    score on its own."""
+
+    def __init__(self):
+        super().__init__(window=320)
+
+
+ARCHS = {"focusnet": FocusNet, "focusnet_v2": FocusNetV2, "focusnet_v2_whole": FocusNetV2Whole,
+         "inception_v3": InceptionFocus}
 
 
 def get_model(arch):

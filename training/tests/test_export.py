@@ -110,12 +110,34 @@ def test_focusnet_v2_folds_its_normalisation_into_the_stem_exactly(tmp_path):
     assert tensor == "image"
 
 
-def test_focusnet_v2_scores_a_320_patch_as_its_four_160_px_windows():
+def test_focusnet_v2_scores_a_320_patch_as_the_trimmed_mean_of_its_four_160_px_windows():
     torch.manual_seed(2)
     model = models.get_model("focusnet_v2").eval()
     x = torch.rand(2, 3, 320, 320)
     with torch.no_grad():
-        quadrants = [model(x[..., a:a + 160, b:b + 160]) for a in (0, 160) for b in (0, 160)]
-        assert torch.allclose(model(x), torch.stack(quadrants).mean(dim=0), atol=1e-5)
+        quadrants = torch.cat([model(x[..., a:a + 160, b:b + 160]) for a in (0, 160) for b in (0, 160)], dim=1)
+        middle_two = quadrants.sort(dim=1).values[:, 1:3].mean(dim=1, keepdim=True)
+        assert torch.allclose(model(x), middle_two, atol=1e-5)
         assert model(x[..., :224, :224]).shape == (2, 1)      # not a multiple of the window: one pass
     assert utils.count_macs(model, 320) == 4 * utils.count_macs(model, 160)
+
+
+def test_trimmed_mean_ignores_one_outlying_window():
+    four = torch.tensor([[10.4, 0.02, 0.05, 0.04], [3.0, 3.0, 3.0, 3.0]])
+    assert torch.allclose(models.trimmed_mean(four), torch.tensor([[0.045], [3.0]]))
+    nine = torch.arange(9.0).reshape(1, 9)
+    assert torch.allclose(models.trimmed_mean(nine), torch.tensor([[4.0]]))
+    two_windows = torch.rand(1, 3, 160, 320)          # fewer than three windows: their plain mean
+    model = models.get_model("focusnet_v2").eval()
+    with torch.no_grad():
+        halves = torch.cat([model(two_windows[..., :160]), model(two_windows[..., 160:])], dim=1)
+        assert torch.allclose(model(two_windows), halves.mean(dim=1, keepdim=True), atol=1e-5)
+
+
+def test_focusnet_v2_whole_scores_a_320_patch_in_one_pass_at_no_more_cost():
+    torch.manual_seed(3)
+    model = models.get_model("focusnet_v2_whole").eval()
+    x = torch.rand(2, 3, 320, 320)
+    with torch.no_grad():
+        assert torch.allclose(model(x), model.score(x))
+    assert utils.count_macs(model, 320) <= utils.count_macs(models.get_model("focusnet_v2"), 320)   # no window seams
