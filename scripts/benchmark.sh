@@ -9,10 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 mkdir -p artifacts
-if [ ! -f artifacts/inception_v3.onnx ]; then
+if [ ! -f artifacts/inception_v3.onnx ] || [ training/models.py -nt artifacts/inception_v3.onnx ]; then   # re-export when the architectures change
   /usr/bin/python3 training/export.py --arch inception_v3 --random-init --output artifacts/inception_v3.onnx
 fi
-if [ ! -f artifacts/focusnet_v2.onnx ]; then   # cost only: random weights cost what trained ones do
+if [ ! -f artifacts/focusnet_v2.onnx ] || [ training/models.py -nt artifacts/focusnet_v2.onnx ]; then   # cost only: random weights cost what trained ones do
   /usr/bin/python3 training/export.py --arch focusnet_v2 --random-init --output artifacts/focusnet_v2.onnx
 fi
 
