@@ -164,7 +164,7 @@ class InceptionFocus(nn.Module):
 
 class FocusNetV2Whole(FocusNetV2):
     """focusnet_v2 applied to a whole 320 px patch in one pass (trained on 256 px crops, the prepared windows' size,
-    as focusnet is trained on 224): the same multiply-adds per patch, and the global mean pools over the whole
+    as focusnet is trained on 224): no more multiply-adds per patch, and the global mean pools over the whole
     patch, so one featureless quadrant (glass that the tissue rule counts as tissue) cannot set a quarter of the
     score on its own."""
 

@@ -122,7 +122,7 @@ def test_focusnet_v2_scores_a_320_patch_as_the_trimmed_mean_of_its_four_160_px_w
     assert utils.count_macs(model, 320) == 4 * utils.count_macs(model, 160)
 
 
-def test_trimmed_mean_ignores_one_outlying_window():
+def test_trimmed_mean_ignores_one_outlying_window_and_two_windows_are_averaged():
     four = torch.tensor([[10.4, 0.02, 0.05, 0.04], [3.0, 3.0, 3.0, 3.0]])
     assert torch.allclose(models.trimmed_mean(four), torch.tensor([[0.045], [3.0]]))
     nine = torch.arange(9.0).reshape(1, 9)
