@@ -57,7 +57,10 @@ public class WorkerHostTests(AzuriteFixture azurite)
 
             var rejected = blobs.GetBlobContainerClient($"rejected-{id}");
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await rejected.GetBlobClient("slide-h/x000_y000.png").ExistsAsync() && DateTime.UtcNow < deadline)
+            // A move is a copy, then a delete of the source: wait for both, not only for the copy to appear.
+            while ((!await rejected.GetBlobClient("slide-h/x000_y000.png").ExistsAsync()
+                    || await tiles.GetBlobClient("slide-h/x000_y000.png").ExistsAsync())
+                   && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100);
             }
