@@ -159,8 +159,14 @@ def main(args):
     report, pred = train.evaluate(model, val_x, val_z, "cpu")
     true = val_z.numpy()
     src = np.array(val_src)
-    report["perSource"] = {f: {"n": int((src == f).sum()), "mae": float(np.abs(pred - true)[src == f].mean())}
-                           for f in sorted(set(val_src))}
+    err = pred - true
+    report["perSource"] = {}
+    for f in sorted(set(val_src)):
+        mine = src == f
+        report["perSource"][f] = {
+            "n": int(mine.sum()), "mae": float(np.abs(err[mine]).mean()),
+            # signed error at the integer levels: tells a systematic offset from noise
+            "biasPerLevel": {str(lv): float(err[mine & (true == lv)].mean()) for lv in range(11)}}
     print({k: v for k, v in report.items() if k not in ("perLevel", "perSource")}, flush=True)
     figure(pred, true, report, args.output_figure)
     out = {"checkpoint": os.path.basename(args.checkpoint), "epoch": ckpt.get("epoch"), "validation": report}
