@@ -103,7 +103,7 @@ class SyntheticDefocus:
     """Specimen (stain/intensity) jitter, defocus PSF in linear light, sensor noise, tone jitter, 8 bits, JPEG."""
 
     def __init__(self, bank, out_size, nuisance=True, p_jpeg=0.7, jpeg_quality=(45, 95), stain_jitter=0.2,
-                 density_jitter=0.0, restain=0.0):
+                 density_jitter=0.0, restain=0.0, sparse=0.0):
         self.bank, self.out_size, self.nuisance = bank, out_size, nuisance
         self.p_jpeg, self.jpeg_quality = p_jpeg, jpeg_quality
         # optical density scale: per channel in 1 +- stain_jitter (hue), and overall in 1 +- density_jitter (how
@@ -111,6 +111,8 @@ class SyntheticDefocus:
         self.stain_jitter, self.density_jitter = stain_jitter, density_jitter
         # share of samples re-stained in haematoxylin/eosin/DAB space (see _restain)
         self.restain = restain
+        # share of samples thinned to sparse tissue on glass (see _thin)
+        self.sparse = sparse
 
     def _restain(self, od, gen):
         """Re-stain a share of the H&E crops as other brightfield stains would show the same tissue.
@@ -143,6 +145,23 @@ class SyntheticDefocus:
         amounts, dyes = torch.stack([h, e, residual, moved], dim=1), torch.stack([h_od, e_od, basis[2], dab_od])
         return torch.einsum("bshw,sc->bchw", amounts, dyes).clamp(min=0)
 
+    def _thin(self, od, gen):
+        """Thin a share of the crops to sparse tissue on glass, before the blur.
+
+        Dense H&E is most of the training tissue, and a small network learns that little structure per area means
+        blur; sparse IHC sections (scattered nuclei, pale cytoplasm, glass between) then read 0.2-0.4 um too
+        defocused. Here the optical density is multiplied by a smooth random mask (a 5 x 5 grid of uniform values,
+        upsampled, through a steep sigmoid at a random threshold), so 30-70 % of the crop fades to glass and the
+        rest keeps its tissue; the label (the focal distance) is unchanged, and the PSF blurs both alike.
+        """
+        b, dev = od.shape[0], od.device
+        on = (torch.rand(b, generator=gen) < self.sparse).float().to(dev).view(b, 1, 1, 1)
+        grid = torch.rand(b, 1, 5, 5, generator=gen).to(dev)
+        field = F.interpolate(grid, size=od.shape[-2:], mode="bilinear", align_corners=True)
+        threshold = self._u(gen, b, 0.3, 0.7, dev, (1, 1, 1))
+        mask = torch.sigmoid((field - threshold) / 0.03)
+        return od * (1 - on + on * mask)
+
     def _u(self, gen, n, lo, hi, dev, shape=()):
         return (torch.rand((n,) + shape, generator=gen) * (hi - lo) + lo).to(dev)
 
@@ -160,6 +179,8 @@ class SyntheticDefocus:
             od = od * self._u(gen, b, 1 - self.stain_jitter, 1 + self.stain_jitter, dev, (3, 1, 1))
             if self.density_jitter > 0:   # likewise
                 od = od * self._u(gen, b, 1 - self.density_jitter, 1 + self.density_jitter, dev, (1, 1, 1))
+            if self.sparse > 0:           # likewise
+                od = self._thin(od, gen)
             lin = torch.exp(-od) * self._u(gen, b, 0.85, 1.1, dev, (1, 1, 1))
         lin = defocus.defocus_linear(lin, z.to(dev), self.bank)
         h, w = lin.shape[-2:]

@@ -101,7 +101,8 @@ def main(args):
     deadline = start + args.time_limit_s if args.time_limit_s > 0 else float("inf")
     _, bank, sampler, (val_x, val_z, _) = load_data(args, device)
     synth = presets.SyntheticDefocus(bank, args.crop_size, nuisance=True, stain_jitter=args.stain_jitter,
-                                     density_jitter=args.density_jitter, restain=args.restain)
+                                     density_jitter=args.density_jitter, restain=args.restain,
+                                     sparse=args.sparse)
     batches = presets.TrainingBatches(sampler, synth, args.replay_pool, args.replay_refresh)
     model = models.get_model(args.arch).to(device)
     print(f"{args.arch}: {utils.count_parameters(model)} parameters", flush=True)
@@ -227,6 +228,8 @@ def get_args_parser():
                    help="overall optical density scale range, 1 +- this (pale / heavy staining)")
     p.add_argument("--restain", default=0.0, type=float,
                    help="share of samples re-stained in H/E/DAB space: less eosin, some DAB (unseen stains)")
+    p.add_argument("--sparse", default=0.0, type=float,
+                   help="share of samples thinned to sparse tissue on glass before the blur (sparse IHC, edges)")
     start = p.add_mutually_exclusive_group()   # a fine-tune starts a new schedule, a resume continues the old one
     start.add_argument("--init-weights", default="", help="checkpoint whose weights start a new run (fine-tuning)")
     start.add_argument("--resume", default="", help="checkpoint to resume from")

@@ -131,6 +131,20 @@ def test_stain_density_and_restain_jitter_change_the_specimen():
     assert not torch.equal(draw(), draw(density_jitter=0.3))
     assert not torch.equal(draw(), draw(stain_jitter=0.4))
     assert not torch.equal(draw(), draw(restain=1.0))
+    assert not torch.equal(draw(), draw(sparse=1.0))
+
+
+def test_sparse_thins_tissue_to_glass_in_part_of_the_crop_and_leaves_the_rest():
+    import presets
+    od = torch.full((64, 3, 80, 80), 0.8)
+    thinned = presets.SyntheticDefocus(None, 80, sparse=1.0)._thin(od, torch.Generator().manual_seed(4))
+    glass = (thinned < 0.05).float().mean(dim=(1, 2, 3))        # per crop: share faded to (nearly) clear glass
+    tissue = (thinned > 0.75).float().mean(dim=(1, 2, 3))       # and share that kept its stain
+    assert (glass > 0.02).all() and (tissue > 0.02).all()          # every crop keeps both
+    assert 0.3 < glass.mean() < 0.7
+    assert (thinned <= od + 1e-6).all() and (thinned >= 0).all()   # stain only ever removed
+    kept = presets.SyntheticDefocus(None, 80, sparse=0.0)._thin(od, torch.Generator().manual_seed(4))
+    assert torch.equal(kept, od)
 
 
 def test_restain_unmixes_and_remixes_exactly_when_no_change_is_drawn():
