@@ -151,8 +151,9 @@ class SyntheticDefocus:
         Dense H&E is most of the training tissue, and a small network learns that little structure per area means
         blur; sparse IHC sections (scattered nuclei, pale cytoplasm, glass between) then read 0.2-0.4 um too
         defocused. Here the optical density is multiplied by a smooth random mask (a 5 x 5 grid of uniform values,
-        upsampled, through a steep sigmoid at a random threshold), so 30-70 % of the crop fades to glass and the
-        rest keeps its tissue; the label (the focal distance) is unchanged, and the PSF blurs both alike.
+        upsampled, through a steep sigmoid at a random threshold), so part of the crop (~40 % on average, from a
+        few per cent to three quarters) fades to glass and the rest keeps its tissue; the label (the focal
+        distance) is unchanged, and the PSF blurs both alike.
         """
         b, dev = od.shape[0], od.device
         on = (torch.rand(b, generator=gen) < self.sparse).float().to(dev).view(b, 1, 1, 1)
