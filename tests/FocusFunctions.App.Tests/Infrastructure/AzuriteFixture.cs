@@ -26,8 +26,21 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await EnsureInstalledAsync();
-        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
-        await StartAsync();
+        // Test assemblies run in parallel, each with its own Azurite: a port found free here can be taken by another
+        // process before Azurite binds it, so a start that fails is retried on new ports.
+        for (int attempt = 1; ; attempt++)
+        {
+            (BlobPort, QueuePort, TablePort) = FreePorts();
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                Stop();
+            }
+        }
     }
 
     public Task DisposeAsync()
@@ -130,11 +143,27 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    /// <summary>Three distinct free ports (all three listeners are held at once, so none is handed out twice).</summary>
+    private static (int Blob, int Queue, int Table) FreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+            }
+
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+            }
+        }
     }
 
     // A fresh clone has no node_modules yet: restore the pinned Azurite from package-lock.json once.
