@@ -91,6 +91,18 @@ def per_image(model, sources, data_dir, qualities=(90, 70, 50)):
     return rows, jpeg_rows
 
 
+def per_source(pred, true, sources):
+    """Per held-out source: patch count, MAE, and the signed error at each integer level 0..10 (a systematic offset
+    shows as a steady bias, noise does not)."""
+    err, src = np.asarray(pred) - np.asarray(true), np.asarray(sources)
+    out = {}
+    for f in sorted(set(sources)):
+        mine = src == f
+        out[f] = {"n": int(mine.sum()), "mae": float(np.abs(err[mine]).mean()),
+                  "biasPerLevel": {str(lv): float(err[mine & (true == lv)].mean()) for lv in range(11)}}
+    return out
+
+
 def glass_quadrant(model, sources, data_dir, levels=(0.0, 1.0, 2.0, 4.0, 7.0), per_image=6):
     """Tissue edges: full-tissue 320 px patches of training-split images, defocused (plain simulator, no nuisances),
     scored intact and with one quadrant replaced by flat grey glass that the tissue rule still counts as tissue.
@@ -158,15 +170,7 @@ def main(args):
     val_x, val_z, val_src = presets.build_val_set(manifest, args.data_dir, bank, 320, "cpu")
     report, pred = train.evaluate(model, val_x, val_z, "cpu")
     true = val_z.numpy()
-    src = np.array(val_src)
-    err = pred - true
-    report["perSource"] = {}
-    for f in sorted(set(val_src)):
-        mine = src == f
-        report["perSource"][f] = {
-            "n": int(mine.sum()), "mae": float(np.abs(err[mine]).mean()),
-            # signed error at the integer levels: tells a systematic offset from noise
-            "biasPerLevel": {str(lv): float(err[mine & (true == lv)].mean()) for lv in range(11)}}
+    report["perSource"] = per_source(pred, true, val_src)
     print({k: v for k, v in report.items() if k not in ("perLevel", "perSource")}, flush=True)
     figure(pred, true, report, args.output_figure)
     out = {"checkpoint": os.path.basename(args.checkpoint), "epoch": ckpt.get("epoch"), "validation": report}

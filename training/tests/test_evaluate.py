@@ -1,5 +1,6 @@
 import os
 
+import numpy as np
 import pytest
 
 import evaluate
@@ -24,3 +25,14 @@ def test_glass_quadrant_check_scores_each_patch_intact_and_with_one_grey_quadran
         assert r["n"] == len(evaluate.GLASS_QUADRANT_FILES)
         assert r["maeIntact"] == pytest.approx(float(level), abs=0.1)          # the stand-in reads ~0 on tissue
         assert r["maeGlassQuadrant"] == pytest.approx(abs(10.0 - float(level)), abs=0.1)
+
+
+def test_per_source_separates_a_steady_offset_from_noise():
+    true = np.tile(np.arange(11.0), 2)                        # both sources at every level 0..10
+    noise = np.where(np.arange(11) % 2 == 0, 0.3, -0.3)
+    pred = true + np.concatenate([np.full(11, 0.3), noise])  # "ihc" reads 0.3 high; "he" is +-0.3 around the truth
+    report = evaluate.per_source(pred, true, ["ihc"] * 11 + ["he"] * 11)
+    assert report["ihc"]["n"] == 11 and report["ihc"]["mae"] == pytest.approx(0.3)
+    assert report["he"]["mae"] == pytest.approx(0.3)          # the same MAE ...
+    assert all(b == pytest.approx(0.3) for b in report["ihc"]["biasPerLevel"].values())
+    assert report["he"]["biasPerLevel"]["1"] == pytest.approx(-0.3)   # ... but no steady offset
