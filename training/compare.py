@@ -1,0 +1,96 @@
+"""Score several checkpoints on identical draws of the held-out set: the ship rule's metrics per draw, their mean
+over the draws, and each model's per-source MAE minus the first (baseline) model's on the same inputs.
+
+    /usr/bin/python3 training/compare.py --checkpoints models/focus-model.pth training/runs/cpu-v2sp/checkpoint.pth \
+        --seeds 20240601 1 2 3 4 --output-json models/eval/compare-draws.json
+
+One draw of the held-out set fixes every sample's sensor noise, JPEG quality, jitter and random z; a per-source MAE
+over one image's 128 samples moves with the draw, so a verdict that hangs on hundredths of a um needs several.
+Seed 20240601 is the draw that evaluate.py and train.py use.
+"""
+import argparse
+import os
+import time
+
+import numpy as np
+import torch
+
+import defocus
+import evaluate
+import presets
+import train
+import utils
+
+RULE_METRICS = ("r2", "slope", "intercept", "mae0to4", "within05um0to4", "inOutBalancedAccuracyAt2um",
+                "inOutBalancedAccuracyAt2umExcludingLevel2")
+
+
+def score_draw(models, val_x, val_z, val_src):
+    """Each model's rule metrics and per-source MAE on one draw (models: name -> module)."""
+    scores = {}
+    for name, model in models.items():
+        report, pred = train.evaluate(model, val_x, val_z, "cpu")
+        per_source = evaluate.per_source(pred, val_z.numpy(), val_src)
+        scores[name] = {**{k: report[k] for k in RULE_METRICS},
+                        "perSourceMae": {f: s["mae"] for f, s in per_source.items()}}
+    return scores
+
+
+def stats(values):
+    v = np.asarray(values, dtype=float)
+    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "values": v.tolist()}
+
+
+def summarise(draws, baseline):
+    """Mean and standard deviation over the draws of every metric, and of each per-source MAE's paired difference
+    from the baseline model (positive = worse than the baseline)."""
+    summary = {}
+    for name in draws[0]:
+        rows = [d[name] for d in draws]
+        sources = list(rows[0]["perSourceMae"])
+        entry = {k: stats([r[k] for r in rows]) for k in RULE_METRICS}
+        entry["perSourceMae"] = {f: stats([r["perSourceMae"][f] for r in rows]) for f in sources}
+        if name != baseline:
+            entry["perSourceMaeMinusBaseline"] = {
+                f: stats([r["perSourceMae"][f] - d[baseline]["perSourceMae"][f] for r, d in zip(rows, draws)])
+                for f in sources}
+        summary[name] = entry
+    return summary
+
+
+def main(args):
+    print(args, flush=True)
+    torch.set_num_threads(args.threads)
+    models = {path: evaluate.load_model(path)[0] for path in args.checkpoints}
+    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
+    bank = defocus.PSFBank(z_max=11.0, dz=0.05)
+    draws = []
+    for seed in args.seeds:
+        t = time.time()
+        val_x, val_z, val_src = presets.build_val_set(manifest, args.data_dir, bank, 320, "cpu", seed=seed)
+        draws.append(score_draw(models, val_x, val_z, val_src))
+        for name, s in draws[-1].items():
+            print(f"seed {seed} {name}: R2 {s['r2']:.4f} MAE0-4 {s['mae0to4']:.3f} "
+                  + " ".join(f"{f[:14]} {m:.3f}" for f, m in s["perSourceMae"].items()), flush=True)
+        print(f"seed {seed}: {len(val_x)} samples in {time.time() - t:.0f} s", flush=True)
+    out = {"checkpoints": args.checkpoints, "baseline": args.checkpoints[0], "seeds": args.seeds,
+           "draws": [{"seed": s, "scores": d} for s, d in zip(args.seeds, draws)],
+           "summary": summarise(draws, args.checkpoints[0])}
+    utils.save_json(out, args.output_json)
+    print(f"wrote {args.output_json}")
+    return out
+
+
+def get_args_parser():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], add_help=True)
+    p.add_argument("--checkpoints", nargs="+", required=True, help="checkpoints; the first is the baseline")
+    p.add_argument("--seeds", nargs="+", type=int, default=[20240601, 1, 2, 3, 4], help="held-out draws")
+    p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
+    p.add_argument("--output-json", required=True, help="report (JSON)")
+    p.add_argument("--threads", default=2, type=int, help="CPU threads")
+    return p
+
+
+if __name__ == "__main__":
+    main(get_args_parser().parse_args())

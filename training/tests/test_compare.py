@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+import torch
+
+import compare
+
+
+class ReadsTheGreyLevel(torch.nn.Module):
+    """A stand-in model: the true z is written into the red channel as z * 20 / 255; it reads that back, plus
+    `offset` um on samples whose green channel is set (one "source")."""
+
+    def __init__(self, offset):
+        super().__init__()
+        self.offset = offset
+
+    def forward(self, xb):
+        z = xb[:, 0].mean(dim=(1, 2)) * 255 / 20
+        return (z + self.offset * xb[:, 1].mean(dim=(1, 2))).unsqueeze(1)
+
+
+def draw(noise):
+    """Two sources at levels 0..10, the red channel encoding z + noise, the green channel marking source "ihc"."""
+    z = torch.tensor([float(v) for v in range(11)] * 2)
+    x = torch.zeros(22, 3, 4, 4, dtype=torch.uint8)
+    x[:, 0] = torch.round((z + torch.tensor(noise)) * 20).clamp(0, 255).to(torch.uint8)[:, None, None]
+    x[11:, 1] = 255
+    return x, z, ["he"] * 11 + ["ihc"] * 11
+
+
+def test_paired_difference_over_draws_isolates_a_steady_offset_on_one_source():
+    rng = np.random.default_rng(0)
+    models = {"shipped": ReadsTheGreyLevel(0.0), "candidate": ReadsTheGreyLevel(0.25)}
+    draws = [compare.score_draw(models, *draw(rng.choice([-0.05, 0.05], 22).tolist())) for _ in range(3)]
+    assert set(draws[0]) == {"shipped", "candidate"}
+    assert set(draws[0]["shipped"]) == set(compare.RULE_METRICS) | {"perSourceMae"}
+    summary = compare.summarise(draws, "shipped")
+    assert "perSourceMaeMinusBaseline" not in summary["shipped"]
+    diff = summary["candidate"]["perSourceMaeMinusBaseline"]
+    assert diff["he"]["mean"] == pytest.approx(0.0, abs=1e-6)             # same reading where no offset
+    assert diff["ihc"]["mean"] == pytest.approx(0.20, abs=0.03)            # 0.25 offset minus the 0.05 noise
+    assert len(diff["ihc"]["values"]) == 3
+    assert summary["shipped"]["perSourceMae"]["he"]["mean"] == pytest.approx(0.05, abs=0.005)  # less at 0 um, clamped
+    assert summary["shipped"]["r2"]["mean"] > summary["candidate"]["r2"]["mean"]
+
+
+def test_stats_of_one_draw_has_no_spread():
+    assert compare.stats([0.2]) == {"mean": 0.2, "std": 0.0, "values": [0.2]}
