@@ -15,7 +15,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
 {
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private readonly StringBuilder _output = new();
+    private readonly Func<(int Blob, int Queue, int Table)> _choosePorts;
     private Process? _process;
+
+    public AzuriteFixture()
+        : this(FreePorts)
+    {
+    }
+
+    /// <summary>For the fixture's own tests: ports chosen by the caller (e.g. one already taken).</summary>
+    internal AzuriteFixture(Func<(int Blob, int Queue, int Table)> choosePorts) => _choosePorts = choosePorts;
 
     public int BlobPort { get; private set; }
     public int QueuePort { get; private set; }
@@ -30,7 +39,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         // process before Azurite binds it, so a start that fails is retried on new ports.
         for (int attempt = 1; ; attempt++)
         {
-            (BlobPort, QueuePort, TablePort) = FreePorts();
+            (BlobPort, QueuePort, TablePort) = _choosePorts();
             try
             {
                 await StartAsync();
@@ -87,38 +96,42 @@ public sealed class AzuriteFixture : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
 
+        lock (_output)
+        {
+            _output.Clear();   // a restart must not find the previous run's "listening" lines
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         process.OutputDataReceived += (_, e) => Capture(e.Data);
         process.ErrorDataReceived += (_, e) => Capture(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await WaitForPortsAsync(process);
+        await WaitUntilListeningAsync(process);
     }
 
-    private async Task WaitForPortsAsync(Process process)
+    /// <summary>
+    /// Ready when this Azurite says it listens on all three ports. A TCP connect is not enough: a port taken by
+    /// another process (another test assembly's Azurite) accepts connections while this one exits with EADDRINUSE.
+    /// </summary>
+    private async Task WaitUntilListeningAsync(Process process)
     {
+        string[] readyLines = [.. new[] { ("Blob", BlobPort), ("Queue", QueuePort), ("Table", TablePort) }
+            .Select(s => $"Azurite {s.Item1} service is successfully listening at http://127.0.0.1:{s.Item2}")];
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        foreach (int port in new[] { BlobPort, QueuePort, TablePort })
+        while (!readyLines.All(Output().Contains))
         {
-            while (true)
+            if (process.HasExited)
             {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}: {Output()}");
-                }
-
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(50);
-                }
+                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}: {Output()}");
             }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"Azurite did not report listening on {BlobPort}/{QueuePort}/{TablePort} within 60 s: {Output()}");
+            }
+
+            await Task.Delay(50);
         }
     }
 
@@ -144,7 +157,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 
     /// <summary>Three distinct free ports (all three listeners are held at once, so none is handed out twice).</summary>
-    private static (int Blob, int Queue, int Table) FreePorts()
+    internal static (int Blob, int Queue, int Table) FreePorts()
     {
         var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
         try
