@@ -26,13 +26,16 @@ RULE_METRICS = ("r2", "slope", "intercept", "mae0to4", "within05um0to4", "inOutB
 
 
 def score_draw(models, val_x, val_z, val_src):
-    """Each model's rule metrics and per-source MAE on one draw (models: name -> module)."""
-    scores = {}
+    """Each model's rule metrics, per-source MAE and per-source in/out balanced accuracy at 2 um without the samples
+    exactly on the line (what an error in um means for verdicts) on one draw (models: name -> module)."""
+    scores, true, src = {}, val_z.numpy(), np.asarray(val_src)
     for name, model in models.items():
         report, pred = train.evaluate(model, val_x, val_z, "cpu")
-        per_source = evaluate.per_source(pred, val_z.numpy(), val_src)
+        per_source = evaluate.per_source(pred, true, val_src)
         scores[name] = {**{k: report[k] for k in RULE_METRICS},
-                        "perSourceMae": {f: s["mae"] for f, s in per_source.items()}}
+                        "perSourceMae": {f: s["mae"] for f, s in per_source.items()},
+                        "perSourceInOut": {f: utils.regression_report(pred[src == f], true[src == f])[
+                            "inOutBalancedAccuracyAt2umExcludingLevel2"] for f in per_source}}
     return scores
 
 
@@ -49,7 +52,8 @@ def summarise(draws, baseline):
         rows = [d[name] for d in draws]
         sources = list(rows[0]["perSourceMae"])
         entry = {k: stats([r[k] for r in rows]) for k in RULE_METRICS}
-        entry["perSourceMae"] = {f: stats([r["perSourceMae"][f] for r in rows]) for f in sources}
+        for key in ("perSourceMae", "perSourceInOut"):
+            entry[key] = {f: stats([r[key][f] for r in rows]) for f in sources}
         if name != baseline:
             entry["perSourceMaeMinusBaseline"] = {
                 f: stats([r["perSourceMae"][f] - d[baseline]["perSourceMae"][f] for r, d in zip(rows, draws)])

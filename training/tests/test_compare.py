@@ -32,7 +32,7 @@ def test_paired_difference_over_draws_isolates_a_steady_offset_on_one_source():
     models = {"shipped": ReadsTheGreyLevel(0.0), "candidate": ReadsTheGreyLevel(0.25)}
     draws = [compare.score_draw(models, *draw(rng.choice([-0.05, 0.05], 22).tolist())) for _ in range(3)]
     assert set(draws[0]) == {"shipped", "candidate"}
-    assert set(draws[0]["shipped"]) == set(compare.RULE_METRICS) | {"perSourceMae"}
+    assert set(draws[0]["shipped"]) == set(compare.RULE_METRICS) | {"perSourceMae", "perSourceInOut"}
     summary = compare.summarise(draws, "shipped")
     assert "perSourceMaeMinusBaseline" not in summary["shipped"]
     diff = summary["candidate"]["perSourceMaeMinusBaseline"]
@@ -41,6 +41,14 @@ def test_paired_difference_over_draws_isolates_a_steady_offset_on_one_source():
     assert len(diff["ihc"]["values"]) == 3
     assert summary["shipped"]["perSourceMae"]["he"]["mean"] == pytest.approx(0.05, abs=0.005)  # less at 0 um, clamped
     assert summary["shipped"]["r2"]["mean"] > summary["candidate"]["r2"]["mean"]
+
+
+def test_per_source_in_out_counts_the_verdicts_an_offset_flips():
+    models = {"shipped": ReadsTheGreyLevel(0.0), "candidate": ReadsTheGreyLevel(1.2)}
+    summary = compare.summarise([compare.score_draw(models, *draw([0.0] * 22))], "shipped")
+    assert summary["shipped"]["perSourceInOut"]["ihc"]["mean"] == 1.0
+    assert summary["candidate"]["perSourceInOut"]["he"]["mean"] == 1.0              # the offset is on "ihc" only
+    assert summary["candidate"]["perSourceInOut"]["ihc"]["mean"] == pytest.approx(0.75)   # 1 um reads 2.2: "out"
 
 
 def test_stats_of_one_draw_has_no_spread():
