@@ -15,7 +15,6 @@ import time
 import numpy as np
 import torch
 
-import defocus
 import evaluate
 import presets
 import train
@@ -28,14 +27,14 @@ RULE_METRICS = ("r2", "slope", "intercept", "mae0to4", "within05um0to4", "inOutB
 def score_draw(models, val_x, val_z, val_src):
     """Each model's rule metrics, per-source MAE and per-source in/out balanced accuracy at 2 um without the samples
     exactly on the line (what an error in um means for verdicts) on one draw (models: name -> module)."""
-    scores, true, src = {}, val_z.numpy(), np.asarray(val_src)
+    scores = {}
     for name, model in models.items():
         report, pred = train.evaluate(model, val_x, val_z, "cpu")
-        per_source = evaluate.per_source(pred, true, val_src)
+        per_source = evaluate.per_source(pred, val_z.numpy(), val_src)
         scores[name] = {**{k: report[k] for k in RULE_METRICS},
                         "perSourceMae": {f: s["mae"] for f, s in per_source.items()},
-                        "perSourceInOut": {f: utils.regression_report(pred[src == f], true[src == f])[
-                            "inOutBalancedAccuracyAt2umExcludingLevel2"] for f in per_source}}
+                        "perSourceInOut": {f: s["inOutBalancedAccuracyAt2umExcludingLevel2"]
+                                           for f, s in per_source.items()}}
     return scores
 
 
@@ -66,12 +65,10 @@ def main(args):
     print(args, flush=True)
     torch.set_num_threads(args.threads)
     models = {path: evaluate.load_model(path)[0] for path in args.checkpoints}
-    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
-    bank = defocus.PSFBank(z_max=11.0, dz=0.05)
     draws = []
     for seed in args.seeds:
         t = time.time()
-        val_x, val_z, val_src = presets.build_val_set(manifest, args.data_dir, bank, 320, "cpu", seed=seed)
+        val_x, val_z, val_src = evaluate.held_out_set(args.data_dir, seed)
         draws.append(score_draw(models, val_x, val_z, val_src))
         for name, s in draws[-1].items():
             print(f"seed {seed} {name}: R2 {s['r2']:.4f} MAE0-4 {s['mae0to4']:.3f} "
@@ -89,7 +86,7 @@ def get_args_parser():
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0], add_help=True)
     p.add_argument("--checkpoints", nargs="+", required=True, help="checkpoints; the first is the baseline")
-    p.add_argument("--seeds", nargs="+", type=int, default=[20240601, 1, 2, 3, 4], help="held-out draws")
+    p.add_argument("--seeds", nargs="+", type=int, default=[presets.VAL_SEED, 1, 2, 3, 4], help="held-out draws")
     p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
     p.add_argument("--output-json", required=True, help="report (JSON)")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")

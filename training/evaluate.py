@@ -92,15 +92,27 @@ def per_image(model, sources, data_dir, qualities=(90, 70, 50)):
 
 
 def per_source(pred, true, sources):
-    """Per held-out source: patch count, MAE, and the signed error at each integer level 0..10 (a systematic offset
-    shows as a steady bias, noise does not)."""
-    err, src = np.asarray(pred) - np.asarray(true), np.asarray(sources)
+    """Per held-out source: patch count, MAE, the signed error at each integer level 0..10 (a systematic offset
+    shows as a steady bias, noise does not), and in/out balanced accuracy at 2 um without the samples exactly on
+    the line (what the error means for verdicts)."""
+    pred, true, src = np.asarray(pred), np.asarray(true), np.asarray(sources)
+    err = pred - true
     out = {}
     for f in sorted(set(sources)):
         mine = src == f
         out[f] = {"n": int(mine.sum()), "mae": float(np.abs(err[mine]).mean()),
-                  "biasPerLevel": {str(lv): float(err[mine & (true == lv)].mean()) for lv in range(11)}}
+                  "biasPerLevel": {str(lv): float(err[mine & (true == lv)].mean()) for lv in range(11)},
+                  "inOutBalancedAccuracyAt2umExcludingLevel2":
+                      utils.in_out_balanced_accuracy(pred[mine], true[mine], margin=1e-6)}
     return out
+
+
+def held_out_set(data_dir, seed=presets.VAL_SEED):
+    """One draw of the held-out evaluation set (every held-out 320 px patch at levels 0..10 plus five random z, with
+    the training nuisances); `seed` fixes the draw. Returns (uint8 patches, true |z|, source file per sample)."""
+    manifest = utils.load_json(os.path.join(data_dir, "manifest.json"))
+    bank = defocus.PSFBank(z_max=11.0, dz=0.05)
+    return presets.build_val_set(manifest, data_dir, bank, 320, "cpu", seed=seed)
 
 
 def glass_quadrant(model, sources, data_dir, levels=(0.0, 1.0, 2.0, 4.0, 7.0), per_image=6):
@@ -165,9 +177,7 @@ def main(args):
     print(args, flush=True)
     torch.set_num_threads(args.threads)
     model, ckpt = load_model(args.checkpoint)
-    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
-    bank = defocus.PSFBank(z_max=11.0, dz=0.05)
-    val_x, val_z, val_src = presets.build_val_set(manifest, args.data_dir, bank, 320, "cpu")
+    val_x, val_z, val_src = held_out_set(args.data_dir)
     report, pred = train.evaluate(model, val_x, val_z, "cpu")
     true = val_z.numpy()
     report["perSource"] = per_source(pred, true, val_src)

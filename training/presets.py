@@ -286,7 +286,10 @@ class TrainingBatches:
         return random_dihedral(xb, gen), self.pool_z[idx]
 
 
-def build_val_set(manifest, data_dir, bank, size, device, seed=20240601, n_random=5, chunk=32, max_patches=0):
+VAL_SEED = 20240601     # the held-out draw that train.py and evaluate.py report
+
+
+def build_val_set(manifest, data_dir, bank, size, device, seed=VAL_SEED, n_random=5, chunk=32, max_patches=0):
     """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10]."""
     margin = defocus.KERNEL_SIZE // 2 + 8
     gen = torch.Generator().manual_seed(seed)

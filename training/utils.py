@@ -110,6 +110,16 @@ def grid_positions(h, w, size, stride):
 
 
 # ---------------------------------------------------------------- metrics
+def in_out_balanced_accuracy(pred, true, in_focus_um=2.0, margin=-1.0):
+    """Balanced accuracy of "in focus" (|z| <= in_focus_um) against "out", over the samples whose true |z| lies
+    farther than `margin` um from the line (-1: all; 1e-6: all but those exactly on it)."""
+    pred, true = np.asarray(pred, dtype=np.float64), np.asarray(true, dtype=np.float64)
+    keep = np.abs(true - in_focus_um) > margin
+    is_in, said_in = true[keep] <= in_focus_um, pred[keep] <= in_focus_um
+    return 0.5 * float((said_in & is_in).sum() / max(is_in.sum(), 1)
+                       + (~said_in & ~is_in).sum() / max((~is_in).sum(), 1))
+
+
 def regression_report(pred, true, in_focus_um=2.0):
     pred, true = np.asarray(pred, dtype=np.float64), np.asarray(true, dtype=np.float64)
     err = pred - true
@@ -117,13 +127,6 @@ def regression_report(pred, true, in_focus_um=2.0):
     ss_tot = ((true - true.mean()) ** 2).sum()
     r_fit = np.corrcoef(true, pred)[0, 1]
     near = true <= 4.0 + 1e-9
-    is_in, said_in = true <= in_focus_um, pred <= in_focus_um
-    tpr = float((said_in & is_in).sum() / max(is_in.sum(), 1))
-    tnr = float((~said_in & ~is_in).sum() / max((~is_in).sum(), 1))
-    def bacc(sel):
-        i, o = is_in[sel], ~is_in[sel]
-        return 0.5 * float((said_in[sel] & i).sum() / max(i.sum(), 1) + (~said_in[sel] & o).sum() / max(o.sum(), 1))
-
     per_level = {}
     for lvl in range(11):
         sel = np.abs(true - lvl) < 1e-6
@@ -139,10 +142,10 @@ def regression_report(pred, true, in_focus_um=2.0):
         "mae0to4": float(np.abs(err[near]).mean()),
         "within1um0to4": float((np.abs(err[near]) <= 1.0).mean()),
         "within05um0to4": float((np.abs(err[near]) <= 0.5).mean()),
-        "inOutBalancedAccuracyAt2um": 0.5 * (tpr + tnr),
+        "inOutBalancedAccuracyAt2um": in_out_balanced_accuracy(pred, true, in_focus_um),
         # the same without the samples that sit exactly on the 2 um threshold (level 2), and with a +-0.5 um guard band
-        "inOutBalancedAccuracyAt2umExcludingLevel2": bacc(np.abs(true - in_focus_um) > 1e-6),
-        "inOutBalancedAccuracyAt2umGuardBand05": bacc(np.abs(true - in_focus_um) > 0.5),
+        "inOutBalancedAccuracyAt2umExcludingLevel2": in_out_balanced_accuracy(pred, true, in_focus_um, 1e-6),
+        "inOutBalancedAccuracyAt2umGuardBand05": in_out_balanced_accuracy(pred, true, in_focus_um, 0.5),
         "perLevel": per_level,
     }
 
