@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FocusFunctions.Core.Imaging;
 
 namespace FocusFunctions.Core.Scoring;
@@ -33,23 +35,113 @@ public static class TissueDetector
     }
 
     /// <summary>A summed-area table of the mask, so any patch's tissue count costs four lookups.</summary>
-    public static TissueMap Map(RgbImage image)
+    public static TissueMap Map(RgbImage image) => Map(image, vectorized: VectorMask.IsSupported);
+
+    /// <summary>As <see cref="Map(RgbImage)"/>; <paramref name="vectorized"/> = false forces the scalar rule (for tests).</summary>
+    internal static TissueMap Map(RgbImage image, bool vectorized)
     {
         int w = image.Width, h = image.Height;
-        var integral = new int[(w + 1) * (h + 1)];
+        // Every entry is written below (row 0 and column 0 explicitly), so skip zeroing 4 MB per 1024² tile.
+        var integral = GC.AllocateUninitializedArray<int>((w + 1) * (h + 1));
+        Array.Clear(integral, 0, w + 1);
         var p = image.Pixels;
         for (int y = 0; y < h; y++)
         {
-            int rowSum = 0, src = y * w * 3;
-            int above = y * (w + 1), here = (y + 1) * (w + 1);
-            for (int x = 0; x < w; x++, src += 3)
+            var row = p.AsSpan(y * w * 3, w * 3);
+            var above = integral.AsSpan(y * (w + 1) + 1, w);
+            var here = integral.AsSpan((y + 1) * (w + 1), w + 1);
+            here[0] = 0;
+            int rowSum = 0, x = 0;
+            if (vectorized)
             {
-                rowSum += IsTissue(p[src], p[src + 1], p[src + 2]) ? 1 : 0;
-                integral[here + x + 1] = integral[above + x + 1] + rowSum;
+                for (; x + VectorMask.Pixels <= w; x += VectorMask.Pixels)
+                {
+                    uint bits = VectorMask.TissueBits(row.Slice(x * 3, VectorMask.Pixels * 3));
+                    for (int i = 0; i < VectorMask.Pixels; i++)
+                    {
+                        rowSum += (int)((bits >> i) & 1);
+                        here[x + i + 1] = above[x + i] + rowSum;
+                    }
+                }
+            }
+
+            for (int s = x * 3; x < w; x++, s += 3)
+            {
+                rowSum += IsTissue(row[s], row[s + 1], row[s + 2]) ? 1 : 0;
+                here[x + 1] = above[x] + rowSum;
             }
         }
 
         return new TissueMap(w, h, integral);
+    }
+
+    /// <summary>
+    /// <see cref="IsTissue"/> for 16 pixels at once (SSSE3 to split the RGB bytes, then 16-bit lanes: every product in
+    /// the rule stays within ±25 500). The per-pixel rule took ~12 ns a pixel, most of a tile's preprocessing; a
+    /// test holds the two equal on all 2²⁴ colours.
+    /// </summary>
+    private static class VectorMask
+    {
+        public const int Pixels = 16;
+
+        public static bool IsSupported => Ssse3.IsSupported && Vector256.IsHardwareAccelerated;
+
+        // For channel c and 16-byte chunk k: where pixel i's byte 3i + c lies in that chunk, or 0x80 (shuffle to zero).
+        private static readonly Vector128<byte>[] Split = BuildSplit();
+
+        public static uint TissueBits(ReadOnlySpan<byte> rgb48)
+        {
+            var chunk0 = Vector128.Create(rgb48[..16]);
+            var chunk1 = Vector128.Create(rgb48.Slice(16, 16));
+            var chunk2 = Vector128.Create(rgb48.Slice(32, 16));
+            var r = Widen(Gather(chunk0, chunk1, chunk2, 0));
+            var g = Widen(Gather(chunk0, chunk1, chunk2, 1));
+            var b = Widen(Gather(chunk0, chunk1, chunk2, 2));
+
+            var max = Vector256.Max(r, Vector256.Max(g, b));
+            var min = Vector256.Min(r, Vector256.Min(g, b));
+            var hundred = Vector256.Create((short)100);
+            var redMinusGreen = r - g;
+            var blueMinusGreen = b - g;
+            var visible = Vector256.GreaterThanOrEqual(max, Vector256.Create((short)45));
+            var redInk = Vector256.GreaterThan(redMinusGreen, Vector256.Create((short)50))
+                & Vector256.LessThan(blueMinusGreen * hundred, redMinusGreen * Vector256.Create((short)22));
+            var greenInk = Vector256.GreaterThan(g - r, Vector256.Create((short)40))
+                & Vector256.GreaterThanOrEqual(g, b - Vector256.Create((short)25));
+            var blueInk = Vector256.GreaterThan(b - r, Vector256.Create((short)110))
+                & Vector256.GreaterThan(blueMinusGreen, Vector256.Create((short)60));
+            var stained = Vector256.GreaterThanOrEqual((max - min) * hundred, max * Vector256.Create((short)12));
+            var absorbs = Vector256.LessThan(max, Vector256.Create((short)200));
+            var tissue = Vector256.AndNot(visible & (stained | absorbs), redInk | greenInk | blueInk);
+            return tissue.ExtractMostSignificantBits();
+        }
+
+        private static Vector128<byte> Gather(Vector128<byte> c0, Vector128<byte> c1, Vector128<byte> c2, int channel) =>
+            Ssse3.Shuffle(c0, Split[channel * 3]) | Ssse3.Shuffle(c1, Split[channel * 3 + 1]) | Ssse3.Shuffle(c2, Split[channel * 3 + 2]);
+
+        private static Vector256<short> Widen(Vector128<byte> values) =>
+            Vector256.Create(Vector128.WidenLower(values), Vector128.WidenUpper(values)).AsInt16();
+
+        private static Vector128<byte>[] BuildSplit()
+        {
+            var split = new Vector128<byte>[9];
+            Span<byte> indices = stackalloc byte[16];
+            for (int channel = 0; channel < 3; channel++)
+            {
+                for (int chunk = 0; chunk < 3; chunk++)
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        int at = 3 * i + channel - 16 * chunk;
+                        indices[i] = at is >= 0 and < 16 ? (byte)at : (byte)0x80;
+                    }
+
+                    split[channel * 3 + chunk] = Vector128.Create((ReadOnlySpan<byte>)indices);
+                }
+            }
+
+            return split;
+        }
     }
 }
 

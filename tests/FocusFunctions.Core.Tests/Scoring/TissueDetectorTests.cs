@@ -64,6 +64,66 @@ public class TissueDetectorTests
         Assert.Equal(0.2, map.TotalFraction, 6);
     }
 
+    [Fact]
+    public void Map_EveryRgbColour_MatchesThePerPixelRule()
+    {
+        // All 2^24 colours, one per pixel, through the mask the tile pipeline uses (vectorised where the CPU allows).
+        const int side = 4096;
+        var pixels = new byte[side * side * 3];
+        for (int colour = 0; colour < side * side; colour++)
+        {
+            (pixels[3 * colour], pixels[3 * colour + 1], pixels[3 * colour + 2]) = ((byte)(colour >> 16), (byte)(colour >> 8), (byte)colour);
+        }
+
+        var map = TissueDetector.Map(new RgbImage(side, side, pixels));
+
+        int wrong = 0, firstWrong = -1;
+        for (int colour = 0; colour < side * side; colour++)
+        {
+            bool expected = TissueDetector.IsTissue(pixels[3 * colour], pixels[3 * colour + 1], pixels[3 * colour + 2]);
+            if ((map.Count(colour % side, colour / side, 1, 1) == 1) != expected && wrong++ == 0)
+            {
+                firstWrong = colour;
+            }
+        }
+
+        Assert.True(wrong == 0, $"{wrong} colours differ from IsTissue, first RGB #{firstWrong:X6}");
+    }
+
+    [Theory]
+    [InlineData("cmu1-small-region-he-skin.png")]
+    [InlineData("background-histolab-no-tissue-red-pen.png")]
+    [InlineData("skimage-ihc-colon.png")]
+    public void Map_SharedImage_SameTableWithAndWithoutVectors(string file)
+    {
+        // Crops whose widths are not multiples of 16 exercise the per-pixel tail of every row.
+        var image = TestImages.LoadShared(file);
+        foreach (int width in new[] { 1, 15, 16, 17, 333, image.Width })
+        {
+            var crop = Crop(image, width, Math.Min(image.Height, 97));
+            var vectorised = TissueDetector.Map(crop);
+            var scalar = TissueDetector.Map(crop, vectorized: false);
+            for (int y = 0; y <= crop.Height; y++)
+            {
+                for (int x = 0; x <= crop.Width; x++)
+                {
+                    Assert.Equal(scalar.Count(0, 0, x, y), vectorised.Count(0, 0, x, y));
+                }
+            }
+        }
+    }
+
+    private static RgbImage Crop(RgbImage image, int width, int height)
+    {
+        var crop = RgbImage.Blank(width, height);
+        for (int y = 0; y < height; y++)
+        {
+            image.Pixels.AsSpan(y * image.Width * 3, width * 3).CopyTo(crop.Pixels.AsSpan(y * width * 3));
+        }
+
+        return crop;
+    }
+
     private static TheoryData<string> ImagesWithRole(string role)
     {
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Histology, "manifest.json")));
