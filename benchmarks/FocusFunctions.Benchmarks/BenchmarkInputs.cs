@@ -44,7 +44,7 @@ public static class BenchmarkInputs
         return new OnnxFocusModel(options, NullLogger.Instance, card);
     }
 
-    public static TileScorer Scorer(IFocusModel model, int maxBatch = 16) =>
+    public static TileScorer Scorer(IFocusModel model, int maxBatch) =>
         new(model, Options.Create(new ScoringOptions { MaxBatchSize = maxBatch }), NullLogger<TileScorer>.Instance);
 
     /// <summary>A batch of real patches (from the tile) as the model's input tensor.</summary>

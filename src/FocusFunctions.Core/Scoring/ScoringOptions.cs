@@ -39,9 +39,13 @@ public sealed class ScoringOptions
     [Range(0, 64)]
     public int CudaDeviceId { get; set; }
 
-    /// <summary>Largest number of patches sent to the model in one run.</summary>
+    /// <summary>
+    /// Largest number of patches sent to the model in one run. 1 suits a CPU: one patch's activations stay in cache,
+    /// and a batch of 12–16 cost 12–38 % more per patch in every benchmark run (docs/performance.md). The GPU worker
+    /// sets 64, where one large run replaces many small ones.
+    /// </summary>
     [Range(1, 4096)]
-    public int MaxBatchSize { get; set; } = 16;
+    public int MaxBatchSize { get; set; } = 1;
 
     /// <summary>Inputs larger than this are refused before decoding.</summary>
     [Range(1L, long.MaxValue)]

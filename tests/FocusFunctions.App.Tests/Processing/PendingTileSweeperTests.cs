@@ -26,7 +26,7 @@ public sealed class PendingTileSweeperTests(AzuriteFixture azurite)
     [Fact]
     public async Task SweepAsync_MoreTilesThanBatchSize_ProcessedInBatchesWithOneModelCallEach()
     {
-        await using var storage = await TestStorage.CreateAsync(azurite, settings: new Dictionary<string, string?> { ["Processing:BatchSize"] = "2" });
+        await using var storage = await TestStorage.CreateAsync(azurite, settings: new Dictionary<string, string?> { ["Processing:BatchSize"] = "2", ["Scoring:MaxBatchSize"] = "64" });
         var sweeper = storage.Services.GetRequiredService<PendingTileSweeper>();
         for (int x = 0; x < 5; x++)
         {

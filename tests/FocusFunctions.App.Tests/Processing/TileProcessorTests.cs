@@ -317,7 +317,8 @@ public sealed class TileProcessorTests(AzuriteFixture azurite)
     [Fact]
     public async Task ProcessBatchAsync_MixedTiles_OneModelCallAndAnOutcomePerBlob()
     {
-        await using var storage = await TestStorage.CreateAsync(azurite);
+        // The GPU worker's batch size (its appsettings); the CPU default of 1 would give one call per patch.
+        await using var storage = await TestStorage.CreateAsync(azurite, settings: new Dictionary<string, string?> { ["Scoring:MaxBatchSize"] = "64" });
         var tiles = new Dictionary<string, byte[]>
         {
             ["slide-9/x000_y000.png"] = TestTiles.Sharp,

@@ -96,7 +96,7 @@ public class TileScorerTests
     public void ScorePrepared_ManyTiles_ShareOneModelCall()
     {
         var model = new FakeFocusModel(i => i);
-        var scorer = Scorer(model);
+        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxBatchSize = 64 }), NullLogger<TileScorer>.Instance);
         var tiles = new[]
         {
             scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))),
