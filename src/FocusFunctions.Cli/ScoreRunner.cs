@@ -90,7 +90,7 @@ public static class ScoreRunner
         if (options.InputMicronsPerPixel is double input && TileScorer.IsCoarserThanModel(input, model.Card.MicronsPerPixel))
         {
             // On stderr in every format, so JSON and CSV output stay machine-readable.
-            errors.WriteLine($"focus: warning: {input} µm/px is coarser than the model's {model.Card.MicronsPerPixel} µm/px; upsampling alone reads as defocus (about 1 µm at twice the model's pixel size): use a model trained at this pixel size.");
+            errors.WriteLine($"focus: warning: {input} µm/px is coarser than the model's {model.Card.MicronsPerPixel} µm/px: {TileScorer.CoarseInputAdvice}");
         }
 
         return (model, new TileScorer(model, Options.Create(options), NullLogger<TileScorer>.Instance));

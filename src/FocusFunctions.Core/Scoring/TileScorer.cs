@@ -12,6 +12,10 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     // Upsampling by more than this reads as defocus by itself (~1 µm at 2x in the model card's per-image results): warn once.
     private const double CoarseInputTolerance = 1.1;
 
+    /// <summary>What to do about tiles coarser than the model (one wording for the log and the CLI's warning).</summary>
+    public const string CoarseInputAdvice =
+        "they are upsampled, and the upsampling alone reads as defocus (about 1 µm at twice the model's pixel size). Use a model trained at this pixel size.";
+
     private readonly ScoringOptions _options = options.Value;
     private int _coarseInputWarned;
 
@@ -202,7 +206,7 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tiles at {InputMicronsPerPixel} µm/px are coarser than the model's {ModelMicronsPerPixel} µm/px: they are upsampled, and the upsampling alone reads as defocus (about 1 µm at twice the model's pixel size). Use a model trained at this pixel size; this is logged once per process.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tiles at {InputMicronsPerPixel} µm/px are coarser than the model's {ModelMicronsPerPixel} µm/px: " + CoarseInputAdvice + " (Logged once per process.)")]
     private static partial void LogCoarserThanModel(ILogger logger, double inputMicronsPerPixel, double modelMicronsPerPixel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Input is not a usable image: {Reason}")]
