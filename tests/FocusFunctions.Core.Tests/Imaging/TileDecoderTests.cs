@@ -101,6 +101,36 @@ public class TileDecoderTests
     }
 
     [Fact]
+    public void CompositeOnWhite_VectorisedRuns_MatchThePerPixelFormula()
+    {
+        // Runs of eight opaque or translucent pixels (alpha 0–255), random colours, every row length up to 40 and one
+        // long row: the shuffled runs, the runs that fall back to the formula and the tail all occur.
+        var random = new Random(5);
+        var pixels = new Rgba32[256 * 256];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            byte alpha = (i / 8) % 3 == 0 ? (byte)(i & 255) : (byte)255;
+            pixels[i] = new Rgba32((byte)(i >> 8), (byte)random.Next(256), (byte)random.Next(256), alpha);
+        }
+
+        foreach (int length in Enumerable.Range(0, 41).Append(pixels.Length))
+        {
+            var row = pixels.AsSpan(0, length);
+            var vectorised = new byte[3 * length];
+            var scalar = new byte[3 * length];
+            TileDecoder.CompositeOnWhite(row, vectorised);
+            TileDecoder.CompositeOnWhite(row, scalar, vectorized: false);
+            Assert.Equal(scalar, vectorised);
+        }
+
+        var opaque = new Rgba32(10, 20, 30, 255);
+        var half = new Rgba32(0, 100, 200, 128);
+        var output = new byte[15];
+        TileDecoder.CompositeOnWhite(new[] { opaque, opaque, opaque, opaque, half }, output);
+        Assert.Equal([10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30, 127, 177, 227], output.Select(b => (int)b));
+    }
+
+    [Fact]
     public void Decode_MultiPageTiff_TakesFirstPageByDefault()
     {
         var pages = ZStack();
