@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using FocusFunctions.Core.Imaging;
 
 namespace FocusFunctions.Core.Scoring;
@@ -76,27 +75,22 @@ public static class TissueDetector
     }
 
     /// <summary>
-    /// <see cref="IsTissue"/> for 16 pixels at once (SSSE3 to split the RGB bytes, then 16-bit lanes: every product in
-    /// the rule stays within ±25 500). The per-pixel rule took ~12 ns a pixel, most of a tile's preprocessing; a
-    /// test holds the two equal on all 2²⁴ colours.
+    /// <see cref="IsTissue"/> for 16 pixels at once (<see cref="RgbLanes"/> splits the bytes, then 16-bit lanes: every
+    /// product in the rule stays within ±25 500). The per-pixel rule took ~12 ns a pixel, most of a tile's
+    /// preprocessing; a test holds the two equal on all 2²⁴ colours.
     /// </summary>
     private static class VectorMask
     {
-        public const int Pixels = 16;
+        public const int Pixels = RgbLanes.Pixels;
 
-        public static bool IsSupported => Ssse3.IsSupported && Vector256.IsHardwareAccelerated;
-
-        // For channel c and 16-byte chunk k: where pixel i's byte 3i + c lies in that chunk, or 0x80 (shuffle to zero).
-        private static readonly Vector128<byte>[] Split = BuildSplit();
+        public static bool IsSupported => RgbLanes.IsSupported && Vector256.IsHardwareAccelerated;
 
         public static uint TissueBits(ReadOnlySpan<byte> rgb48)
         {
-            var chunk0 = Vector128.Create(rgb48[..16]);
-            var chunk1 = Vector128.Create(rgb48.Slice(16, 16));
-            var chunk2 = Vector128.Create(rgb48.Slice(32, 16));
-            var r = Widen(Gather(chunk0, chunk1, chunk2, 0));
-            var g = Widen(Gather(chunk0, chunk1, chunk2, 1));
-            var b = Widen(Gather(chunk0, chunk1, chunk2, 2));
+            var (red, green, blue) = RgbLanes.Split16(rgb48);
+            var r = Widen(red);
+            var g = Widen(green);
+            var b = Widen(blue);
 
             var max = Vector256.Max(r, Vector256.Max(g, b));
             var min = Vector256.Min(r, Vector256.Min(g, b));
@@ -116,32 +110,8 @@ public static class TissueDetector
             return tissue.ExtractMostSignificantBits();
         }
 
-        private static Vector128<byte> Gather(Vector128<byte> c0, Vector128<byte> c1, Vector128<byte> c2, int channel) =>
-            Ssse3.Shuffle(c0, Split[channel * 3]) | Ssse3.Shuffle(c1, Split[channel * 3 + 1]) | Ssse3.Shuffle(c2, Split[channel * 3 + 2]);
-
         private static Vector256<short> Widen(Vector128<byte> values) =>
             Vector256.Create(Vector128.WidenLower(values), Vector128.WidenUpper(values)).AsInt16();
-
-        private static Vector128<byte>[] BuildSplit()
-        {
-            var split = new Vector128<byte>[9];
-            Span<byte> indices = stackalloc byte[16];
-            for (int channel = 0; channel < 3; channel++)
-            {
-                for (int chunk = 0; chunk < 3; chunk++)
-                {
-                    for (int i = 0; i < 16; i++)
-                    {
-                        int at = 3 * i + channel - 16 * chunk;
-                        indices[i] = at is >= 0 and < 16 ? (byte)at : (byte)0x80;
-                    }
-
-                    split[channel * 3 + chunk] = Vector128.Create((ReadOnlySpan<byte>)indices);
-                }
-            }
-
-            return split;
-        }
     }
 }
 

@@ -34,4 +34,24 @@ public class PatchTensorTests
 
         Assert.Equal([0f, 1f, 0f, 0f], tensor[..4]);
     }
+
+    [Theory]
+    [InlineData(320, 0, 0, 320, 320)]   // full patch at the corner
+    [InlineData(320, 37, 11, 320, 320)] // full patch at an odd offset
+    [InlineData(40, 5, 3, 40, 17)]      // full width, mirrored rows; 40 = two vector runs and a tail of 8
+    [InlineData(320, 100, 50, 211, 320)] // narrower than the patch: mirrored columns, per-pixel path
+    public void Write_VectorisedRows_AreBitIdenticalToThePerPixelPath(int patchSize, int x, int y, int width, int height)
+    {
+        var random = new Random(patchSize + x + width);
+        var image = RgbImage.Blank(400, 400);
+        random.NextBytes(image.Pixels);
+        var region = new PatchRegion(0, 0, x, y, width, height);
+        var vectorised = new float[3 * patchSize * patchSize];
+        var perPixel = new float[3 * patchSize * patchSize];
+
+        PatchTensor.Write(image, region, patchSize, vectorised);
+        PatchTensor.Write(image, region, patchSize, perPixel, vectorized: false);
+
+        Assert.Equal(perPixel, vectorised);
+    }
 }
