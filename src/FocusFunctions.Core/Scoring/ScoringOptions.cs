@@ -41,7 +41,7 @@ public sealed class ScoringOptions
 
     /// <summary>
     /// Largest number of patches sent to the model in one run. 1 suits a CPU: one patch's activations stay in cache,
-    /// and a batch of 12–16 cost 12–38 % more per patch in every benchmark run (docs/performance.md). The GPU worker
+    /// and a batch of 12–16 cost about 10–55 % more per patch in every benchmark run (docs/performance.md). The GPU worker
     /// sets 64, where one large run replaces many small ones.
     /// </summary>
     [Range(1, 4096)]

@@ -34,12 +34,13 @@ public static class TissueDetector
     }
 
     /// <summary>A summed-area table of the mask, so any patch's tissue count costs four lookups.</summary>
-    public static TissueMap Map(RgbImage image) => Map(image, vectorized: VectorMask.IsSupported);
+    public static TissueMap Map(RgbImage image) => Map(image, vectorized: true);
 
     /// <summary>As <see cref="Map(RgbImage)"/>; <paramref name="vectorized"/> = false forces the scalar rule (for tests).</summary>
     internal static TissueMap Map(RgbImage image, bool vectorized)
     {
         int w = image.Width, h = image.Height;
+        vectorized &= VectorMask.IsSupported;
         // Every entry is written below (row 0 and column 0 explicitly), so skip zeroing 4 MB per 1024² tile.
         var integral = GC.AllocateUninitializedArray<int>((w + 1) * (h + 1));
         Array.Clear(integral, 0, w + 1);
