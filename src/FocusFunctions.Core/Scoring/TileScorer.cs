@@ -177,19 +177,27 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     }
 
     /// <summary>
-    /// Patches of many tiles go to the model in shared batches of up to MaxBatchSize, copied through one batch-sized
-    /// buffer: a buffer for all patches at once would need gigabytes (and overflow) for a batch of large tiles.
+    /// Patches of many tiles go to the model in shared batches of up to MaxBatchSize. A whole batch that lies inside
+    /// one tile's tensor goes from there (with the CPU default of 1, every patch does); the rest is copied through one
+    /// batch-sized buffer: a buffer for all patches at once would need gigabytes (and overflow) for many large tiles.
     /// </summary>
     private void PredictAcrossTiles(IReadOnlyList<PreparedTile> tiles, float[] predictions)
     {
         int patchLength = 3 * model.Card.PatchSize * model.Card.PatchSize;
         int capacity = Math.Min(_options.MaxBatchSize, predictions.Length);
-        var buffer = new float[capacity * patchLength];
+        float[]? buffer = null;
         int filled = 0, done = 0;
         foreach (var tile in tiles)
         {
-            for (int n = 0; n < tile.ScoredPatches.Length; n++)
+            int count = tile.ScoredPatches.Length, n = 0;
+            for (; filled == 0 && count - n >= capacity; n += capacity, done += capacity)
             {
+                model.Predict(tile.Tensor.AsMemory(n * patchLength, capacity * patchLength), capacity, predictions.AsSpan(done, capacity));
+            }
+
+            for (; n < count; n++)
+            {
+                buffer ??= new float[capacity * patchLength];
                 tile.Tensor.AsSpan(n * patchLength, patchLength).CopyTo(buffer.AsSpan(filled * patchLength, patchLength));
                 if (++filled == capacity)
                 {

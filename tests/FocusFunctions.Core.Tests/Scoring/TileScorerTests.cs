@@ -130,6 +130,42 @@ public class TileScorerTests
         Assert.Equal(1.0, scores[1].DefocusMicrons);
     }
 
+    [Theory]
+    [InlineData(1, new[] { 1, 1, 1, 1, 1 })]   // the CPU default: every patch from its own tile's tensor
+    [InlineData(2, new[] { 2, 2, 1 })]         // whole batches from a tile, the rest through the shared buffer
+    [InlineData(64, new[] { 5 })]              // the GPU worker's size: everything through the buffer
+    public void ScorePrepared_ManyTiles_EachPatchScoredFromItsOwnPixels(int maxBatch, int[] expectedBatches)
+    {
+        // The model reads the red value of each patch, so a patch sent from the wrong offset shows as a wrong tile.
+        var model = new RedReadingModel();
+        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxBatchSize = maxBatch }), NullLogger<TileScorer>.Instance);
+        var tiles = new[]
+        {
+            scorer.Prepare(Columns(new Rgb24(200, 120, 170), new Rgb24(180, 120, 170), new Rgb24(160, 120, 170))),
+            scorer.Prepare(Png(320, 320, new Rgb24(242, 242, 240))),
+            scorer.Prepare(Columns(new Rgb24(150, 100, 60), new Rgb24(130, 100, 60))),
+        };
+
+        var scores = scorer.ScorePrepared(tiles);
+
+        Assert.Equal(expectedBatches, model.BatchSizes);
+        Assert.Equal([2.0, 1.8, 1.6], scores[0].Grid!.Patches.OrderBy(p => p.Column).Select(p => Math.Round(p.DefocusMicrons!.Value, 4)));
+        Assert.Equal(FocusVerdict.NoTissue, scores[1].Verdict);
+        Assert.Equal([1.5, 1.3], scores[2].Grid!.Patches.OrderBy(p => p.Column).Select(p => Math.Round(p.DefocusMicrons!.Value, 4)));
+    }
+
+    [Fact]
+    public void ScorePrepared_DefaultOptions_OnePatchPerModelRun()
+    {
+        var model = new FakeFocusModel(i => i);
+        var scorer = Scorer(model);
+        var tiles = new[] { scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))), scorer.Prepare(Png(320, 320, new Rgb24(200, 120, 170))) };
+
+        scorer.ScorePrepared(tiles);
+
+        Assert.Equal([1, 1, 1], model.BatchSizes);
+    }
+
     [Fact]
     public void Score_InputCoarserThanTheModel_WarnsOnceWithBothPixelSizes()
     {
@@ -148,9 +184,45 @@ public class TileScorerTests
     private static TileScorer Scorer(IFocusModel model) =>
         new(model, Options.Create(new ScoringOptions()), NullLogger<TileScorer>.Instance);
 
+    /// <summary>A 320 px high tile of 320 px wide columns, one colour each (one patch per column).</summary>
+    private static MemoryStream Columns(params Rgb24[] colours)
+    {
+        using var image = new Image<Rgb24>(320 * colours.Length, 320);
+        for (int x = 0; x < image.Width; x++)
+        {
+            for (int y = 0; y < image.Height; y++)
+            {
+                image[x, y] = colours[x / 320];
+            }
+        }
+
+        return new MemoryStream(TestImages.Encode(image, new PngEncoder()));
+    }
+
     private static MemoryStream Png(int width, int height, Rgb24 colour)
     {
         using var image = new Image<Rgb24>(width, height, colour);
         return new MemoryStream(TestImages.Encode(image, new PngEncoder()));
+    }
+
+    /// <summary>Defocus = the first pixel's red value / 100, per patch; records each call's batch size.</summary>
+    private sealed class RedReadingModel : IFocusModel
+    {
+        public ModelCard Card { get; } = new() { Name = "red", Version = "0", MicronsPerPixel = 0.5, PatchSize = 320 };
+
+        public string Provider => "fake";
+
+        public List<int> BatchSizes { get; } = [];
+
+        public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+        {
+            int patchLength = 3 * Card.PatchSize * Card.PatchSize;
+            Assert.Equal(count * patchLength, patches.Length);
+            BatchSizes.Add(count);
+            for (int i = 0; i < count; i++)
+            {
+                defocusMicrons[i] = patches.Span[i * patchLength] * 255f / 100f;
+            }
+        }
     }
 }
