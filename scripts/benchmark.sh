@@ -2,7 +2,8 @@
 # Speed and memory benchmarks (BenchmarkDotNet; results in docs/performance.md):
 #   decode, preprocessing, model inference per patch (one thread, batched) beside the reference InceptionV3 + six FC
 #   and the unshipped focusnet_v2 architecture (both exported by the training pipeline), end to end per 1024×1024
-#   tile, the worker's tiles/s by batch size, and the peak memory of one `focus score` process.
+#   tile at 0.5 µm/px and at 0.227 µm/px (FineTileBenchmarks), the worker's tiles/s by batch size, and the peak
+#   memory of one `focus score` process.
 #   bash scripts/benchmark.sh            # everything
 #   bash scripts/benchmark.sh '*Tile*'   # a BenchmarkDotNet filter
 set -euo pipefail

@@ -11,7 +11,10 @@ using SixLabors.ImageSharp.Processing;
 
 namespace FocusFunctions.Benchmarks;
 
-/// <summary>Shared inputs: a real 1024×1024 H&amp;E tile (from ../shared, CMU-1 at ≈0.5 µm/px) and the models.</summary>
+/// <summary>
+/// Shared inputs: real 1024×1024 H&amp;E tiles from ../shared (CMU-1 at ≈0.5 µm/px, the model's pixel size; OS-1 at
+/// 0.227 µm/px, a 40x-class sampling like the reference's Zeiss scanner at 20x/0.8) and the models.
+/// </summary>
 public static class BenchmarkInputs
 {
     public const int TileSize = 1024;
@@ -31,9 +34,23 @@ public static class BenchmarkInputs
     public static string FocusNetV2Model =>
         Environment.GetEnvironmentVariable("FOCUS_FOCUSNET_V2_MODEL") ?? Path.Combine(Root, "artifacts", "focusnet_v2.onnx");
 
-    public static byte[] TilePng { get; } = Encode(new PngEncoder());
+    /// <summary>µm/px of the fine tile (OpenSlide OS-1, from ../shared/data/histology/manifest.json).</summary>
+    public const double FineTileMicronsPerPixel = 0.227;
 
-    public static byte[] TileJpeg { get; } = Encode(new JpegEncoder { Quality = 90 });
+    public static byte[] TilePng { get; } = Encode(CoarseTileCrop, new PngEncoder());
+
+    public static byte[] TileJpeg { get; } = Encode(CoarseTileCrop, new JpegEncoder { Quality = 90 });
+
+    /// <summary>1024×1024 of OS-1 at 0.227 µm/px: resampled to the model's 0.5 µm/px it is 465×465, a 2×2 patch grid.</summary>
+    public static byte[] FineTilePng { get; } = Encode(FineTileCrop, new PngEncoder());
+
+    public static byte[] FineTileJpeg { get; } = Encode(FineTileCrop, new JpegEncoder { Quality = 90 });
+
+    private static (string File, Rectangle Crop) CoarseTileCrop =>
+        ("cmu1-small-region-he-skin.png", new Rectangle(600, 1200, TileSize, TileSize));
+
+    private static (string File, Rectangle Crop) FineTileCrop =>
+        ("openslide-os1-detail-he.png", new Rectangle(38, 38, TileSize, TileSize));
 
     public static OnnxFocusModel LoadModel(string path, int threads, int maxBatch)
     {
@@ -62,10 +79,10 @@ public static class BenchmarkInputs
         return tensor;
     }
 
-    private static byte[] Encode(SixLabors.ImageSharp.Formats.IImageEncoder encoder)
+    private static byte[] Encode((string File, Rectangle Crop) tile, SixLabors.ImageSharp.Formats.IImageEncoder encoder)
     {
-        using var source = Image.Load<Rgb24>(Path.Combine(Root, "..", "shared", "data", "histology", "cmu1-small-region-he-skin.png"));
-        source.Mutate(x => x.Crop(new Rectangle(600, 1200, TileSize, TileSize)));
+        using var source = Image.Load<Rgb24>(Path.Combine(Root, "..", "shared", "data", "histology", tile.File));
+        source.Mutate(x => x.Crop(tile.Crop));
         using var stream = new MemoryStream();
         source.Save(stream, encoder);
         return stream.ToArray();
