@@ -7,7 +7,7 @@ namespace FocusFunctions.Benchmarks;
 
 /// <summary>
 /// Per 1024×1024 tile sampled finer than the model (0.227 µm/px, OS-1): the decode is the same size as in
-/// <see cref="TileBenchmarks"/>, but the tile holds a quarter of the tissue area, so it becomes 2×2 patches instead of 4×4.
+/// <see cref="TileBenchmarks"/>, but the tile holds about a fifth of the tissue area, so it becomes 2×2 patches instead of 4×4.
 /// How much of a tile inference costs depends on the scanner's sampling; this class measures the fine end.
 /// </summary>
 [MemoryDiagnoser]
