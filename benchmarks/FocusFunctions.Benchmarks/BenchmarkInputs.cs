@@ -19,6 +19,8 @@ public static class BenchmarkInputs
 {
     public const int TileSize = 1024;
 
+    private static readonly DecodeLimits GenerousLimits = new(1 << 28, 1 << 28, TiffPageSelection.First);
+
     public static string Root { get; } = FindRoot();
 
     public static string ShippedModel => Path.Combine(Root, "models", "focus-model.onnx");
@@ -52,6 +54,9 @@ public static class BenchmarkInputs
     private static (string File, Rectangle Crop) FineTileCrop =>
         ("openslide-os1-detail-he.png", new Rectangle(38, 38, TileSize, TileSize));
 
+    /// <summary>Decodes a benchmark tile with limits far above its size (the limits are not what is measured).</summary>
+    public static RgbImage Decode(byte[] encoded) => TileDecoder.Decode(encoded, GenerousLimits).Image;
+
     public static OnnxFocusModel LoadModel(string path, int threads, int maxBatch)
     {
         var options = new ScoringOptions { ModelPath = path, IntraOpThreads = threads, MaxBatchSize = maxBatch };
@@ -67,7 +72,7 @@ public static class BenchmarkInputs
     /// <summary>A batch of real patches (from the tile) as the model's input tensor.</summary>
     public static float[] Patches(int count)
     {
-        var image = TileDecoder.Decode(TilePng, new DecodeLimits(1 << 28, 1 << 28, TiffPageSelection.First)).Image;
+        var image = Decode(TilePng);
         var regions = PatchLayout.Cover(image.Width, image.Height, 320);
         int length = 3 * 320 * 320;
         var tensor = new float[count * length];

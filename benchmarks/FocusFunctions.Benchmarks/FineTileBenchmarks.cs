@@ -13,7 +13,6 @@ namespace FocusFunctions.Benchmarks;
 [MemoryDiagnoser]
 public class FineTileBenchmarks
 {
-    private static readonly DecodeLimits Limits = new(1 << 28, 1 << 28, TiffPageSelection.First);
     private OnnxFocusModel _model = null!;
     private TileScorer _scorer = null!;
     private RgbImage _decoded = null!;
@@ -25,7 +24,7 @@ public class FineTileBenchmarks
         int productBatch = new ScoringOptions().MaxBatchSize;
         _model = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: productBatch);
         _scorer = BenchmarkInputs.Scorer(_model, productBatch);
-        _decoded = TileDecoder.Decode(BenchmarkInputs.FineTilePng, Limits).Image;
+        _decoded = BenchmarkInputs.Decode(BenchmarkInputs.FineTilePng);
         _prepared = _scorer.Prepare(_decoded, BenchmarkInputs.FineTileMicronsPerPixel);
         if (_prepared.ScoredPatches.Length != 4)
         {
@@ -37,10 +36,10 @@ public class FineTileBenchmarks
     public void Cleanup() => _model.Dispose();
 
     [Benchmark]
-    public RgbImage DecodePng() => TileDecoder.Decode(BenchmarkInputs.FineTilePng, Limits).Image;
+    public RgbImage DecodePng() => BenchmarkInputs.Decode(BenchmarkInputs.FineTilePng);
 
     [Benchmark]
-    public RgbImage DecodeJpeg() => TileDecoder.Decode(BenchmarkInputs.FineTileJpeg, Limits).Image;
+    public RgbImage DecodeJpeg() => BenchmarkInputs.Decode(BenchmarkInputs.FineTileJpeg);
 
     /// <summary>Resample 1024 → 465 px (0.227 → 0.5 µm/px), patch grid, tissue mask and tensor layout.</summary>
     [Benchmark]

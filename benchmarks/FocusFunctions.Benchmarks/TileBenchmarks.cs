@@ -9,7 +9,6 @@ namespace FocusFunctions.Benchmarks;
 [MemoryDiagnoser]
 public class TileBenchmarks
 {
-    private static readonly DecodeLimits Limits = new(1 << 28, 1 << 28, TiffPageSelection.First);
     private OnnxFocusModel _model = null!;
     private TileScorer _scorer = null!;
     private OnnxFocusModel _focusNetV2 = null!;
@@ -28,7 +27,7 @@ public class TileBenchmarks
         int productBatch = new ScoringOptions().MaxBatchSize;
         _model = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: productBatch);
         _scorer = BenchmarkInputs.Scorer(_model, productBatch);
-        _decoded = TileDecoder.Decode(BenchmarkInputs.TilePng, Limits).Image;
+        _decoded = BenchmarkInputs.Decode(BenchmarkInputs.TilePng);
         _prepared = _scorer.Prepare(_decoded);
         _focusNetV2 = BenchmarkInputs.LoadModel(BenchmarkInputs.FocusNetV2Model, threads: 1, maxBatch: productBatch);
         _focusNetV2Scorer = BenchmarkInputs.Scorer(_focusNetV2, productBatch);
@@ -49,10 +48,10 @@ public class TileBenchmarks
     }
 
     [Benchmark]
-    public RgbImage DecodePng() => TileDecoder.Decode(BenchmarkInputs.TilePng, Limits).Image;
+    public RgbImage DecodePng() => BenchmarkInputs.Decode(BenchmarkInputs.TilePng);
 
     [Benchmark]
-    public RgbImage DecodeJpeg() => TileDecoder.Decode(BenchmarkInputs.TileJpeg, Limits).Image;
+    public RgbImage DecodeJpeg() => BenchmarkInputs.Decode(BenchmarkInputs.TileJpeg);
 
     /// <summary>Resample (identity here), patch grid, tissue mask and tensor layout.</summary>
     [Benchmark]
