@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Speed and memory benchmarks (BenchmarkDotNet; results in docs/performance.md):
 #   decode, preprocessing, model inference per patch (one thread, batched) beside the reference InceptionV3 + six FC
-#   and the unshipped focusnet_v2 architecture (both exported by the training pipeline), end to end per 1024×1024
+#   and the unshipped focusnet_v2 architecture (both exported by the training pipeline) and the shipped graph's
+#   folded / int8 variants (training/graph_variants.py), end to end per 1024×1024
 #   tile at 0.5 µm/px and at 0.227 µm/px (FineTileBenchmarks), the worker's tiles/s by batch size, and the peak
 #   memory of one `focus score` process.
 #   bash scripts/benchmark.sh            # everything
@@ -15,6 +16,11 @@ if [ ! -f artifacts/inception_v3.onnx ] || [ training/models.py -nt artifacts/in
 fi
 if [ ! -f artifacts/focusnet_v2.onnx ] || [ training/models.py -nt artifacts/focusnet_v2.onnx ]; then   # cost only: random weights cost what trained ones do
   /usr/bin/python3 training/export.py --arch focusnet_v2 --random-init --output artifacts/focusnet_v2.onnx
+fi
+variants=artifacts/graph-variants
+if [ ! -f $variants/graph-variants.json ] || [ models/focus-model.onnx -nt $variants/graph-variants.json ] \
+   || [ training/graph_variants.py -nt $variants/graph-variants.json ]; then   # the shipped graph folded and int8 (GraphVariantBenchmarks)
+  /usr/bin/python3 training/graph_variants.py --model models/focus-model.onnx --output-dir $variants
 fi
 
 dotnet run -c Release --project benchmarks/FocusFunctions.Benchmarks -- --filter "${1:-*}" --job short --artifacts artifacts/benchmarks

@@ -36,6 +36,19 @@ public static class BenchmarkInputs
     public static string FocusNetV2Model =>
         Environment.GetEnvironmentVariable("FOCUS_FOCUSNET_V2_MODEL") ?? Path.Combine(Root, "artifacts", "focusnet_v2.onnx");
 
+    /// <summary>
+    /// A graph-only variant of the shipped model written by training/graph_variants.py (see scripts/benchmark.sh);
+    /// <paramref name="suffix"/> is div-folded, int8 or int8-pointwise.
+    /// </summary>
+    public static string GraphVariant(string suffix)
+    {
+        var folder = Environment.GetEnvironmentVariable("FOCUS_GRAPH_VARIANTS") ?? Path.Combine(Root, "artifacts", "graph-variants");
+        var path = Path.Combine(folder, $"focus-model-{suffix}.onnx");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"{path} is missing: run scripts/benchmark.sh (it writes the variants with training/graph_variants.py).", path);
+    }
+
     /// <summary>µm/px of the fine tile (OpenSlide OS-1, from ../shared/data/histology/manifest.json).</summary>
     public const double FineTileMicronsPerPixel = 0.227;
 
