@@ -7,6 +7,7 @@
 #   memory of one `focus score` process.
 #   bash scripts/benchmark.sh            # everything
 #   bash scripts/benchmark.sh '*Tile*'   # a BenchmarkDotNet filter
+#   bash scripts/benchmark.sh '*Tile*' --warmupCount 5 --iterationCount 15   # more options for BenchmarkDotNet
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -23,7 +24,7 @@ if [ ! -f $variants/graph-variants.json ] || [ models/focus-model.onnx -nt $vari
   /usr/bin/python3 training/graph_variants.py --model models/focus-model.onnx --output-dir $variants
 fi
 
-dotnet run -c Release --project benchmarks/FocusFunctions.Benchmarks -- --filter "${1:-*}" --job short --artifacts artifacts/benchmarks
+dotnet run -c Release --project benchmarks/FocusFunctions.Benchmarks -- --filter "${1:-*}" --job short --artifacts artifacts/benchmarks "${@:2}"
 
 # Peak resident memory of scoring one 1024×1024 tile in a fresh process (model load included).
 dotnet build -c Release src/FocusFunctions.Cli --nologo -v quiet >/dev/null
