@@ -34,7 +34,7 @@ public static class ProcessCommand
         };
         var batchSize = new Option<int?>("--batch-size")
         {
-            Description = "Tiles scored together in one model call (default 16, or Processing__BatchSize).",
+            Description = "Tiles downloaded, prepared and scored together per batch (default 16, or Processing__BatchSize).",
         };
         var modelOptions = ModelOptions.Create();
 

@@ -11,7 +11,7 @@ public sealed class ProcessingOptions
     [Range(1, 64)]
     public int DownloadParallelism { get; set; } = 4;
 
-    /// <summary>Tiles per batch when sweeping a container (CLI, GPU worker).</summary>
+    /// <summary>Tiles per batch when sweeping a container (the CLI's `focus process`; the GPU worker batches by WorkerOptions).</summary>
     [Range(1, 1024)]
     public int BatchSize { get; set; } = 16;
 

@@ -72,7 +72,7 @@ public sealed partial class TileProcessor
         }
     }
 
-    /// <summary>Scores every prepared tile in one model call; entries without a pending tile stay null.</summary>
+    /// <summary>Scores every prepared tile together (model runs of up to MaxBatchSize patches across tiles); entries without a pending tile stay null.</summary>
     private ScoredTile?[] ScoreTogether(IReadOnlyList<PendingTile?> pending)
     {
         var prepared = pending.Where(p => p?.Prepared is not null).Select(p => p!.Prepared!).ToList();
