@@ -2,7 +2,7 @@
 # Speed and memory benchmarks (BenchmarkDotNet; results in docs/performance.md):
 #   decode, preprocessing, model inference per patch (one thread, batched) beside the reference InceptionV3 + six FC
 #   and the unshipped focusnet_v2 architecture (both exported by the training pipeline) and the shipped graph's
-#   folded / int8 variants (training/graph_variants.py), end to end per 1024×1024
+#   folded / affine / int8 variants (training/graph_variants.py), end to end per 1024×1024
 #   tile at 0.5 µm/px and at 0.227 µm/px (FineTileBenchmarks), the worker's tiles/s by batch size, and the peak
 #   memory of one `focus score` process.
 #   bash scripts/benchmark.sh            # everything

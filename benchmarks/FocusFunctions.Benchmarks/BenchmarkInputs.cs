@@ -38,7 +38,7 @@ public static class BenchmarkInputs
 
     /// <summary>
     /// A graph-only variant of the shipped model written by training/graph_variants.py (see scripts/benchmark.sh);
-    /// <paramref name="suffix"/> is div-folded, int8 or int8-pointwise.
+    /// <paramref name="suffix"/> is div-folded, affine-normalisation, int8 or int8-pointwise.
     /// </summary>
     public static string GraphVariant(string suffix)
     {

@@ -46,6 +46,22 @@ def test_division_folds_into_the_stem_exactly(shipped, parity):
     assert (after - before).abs().max() < 1e-4
 
 
+def test_affine_normalisation_is_one_node_and_exact(shipped, parity):
+    x, _ = parity
+    affine = graph_variants.affine_normalisation(shipped)
+    ops = [n.op_type for n in affine.graph.node]
+    assert ops[0] == "BatchNormalization" and "Sub" not in ops and "Div" not in ops
+    assert len(ops) == len(shipped.graph.node) - 1
+    original, replaced = {}, {}
+    with torch.no_grad():
+        before = graph_variants.interpret(shipped, x, original.__setitem__)
+        after = graph_variants.interpret(affine, x, replaced.__setitem__)
+    # the normalised image the stem reads is the same, not only the final output
+    normalised = shipped.graph.node[1].output[0]
+    assert (replaced[normalised] - original[normalised]).abs().max() < 1e-5
+    assert (after - before).abs().max() < 1e-4
+
+
 def test_folding_refuses_a_graph_without_the_normalisation(shipped):
     broken = onnx.load(SHIPPED)
     broken.graph.node[1].op_type = "Mul"
