@@ -20,7 +20,7 @@ if [ ! -f artifacts/focusnet_v2.onnx ] || [ training/models.py -nt artifacts/foc
 fi
 variants=artifacts/graph-variants
 if [ ! -f $variants/graph-variants.json ] || [ models/focus-model.onnx -nt $variants/graph-variants.json ] \
-   || [ training/graph_variants.py -nt $variants/graph-variants.json ]; then   # the shipped graph folded and int8 (GraphVariantBenchmarks)
+   || [ training/graph_variants.py -nt $variants/graph-variants.json ]; then   # the shipped graph folded, affine and int8 (GraphVariantBenchmarks)
   /usr/bin/python3 training/graph_variants.py --model models/focus-model.onnx --output-dir $variants
 fi
 

@@ -199,8 +199,7 @@ def quantize(model, ranges, pointwise_only=False, weight_bits=WEIGHT_BITS):
 
     qmax = 2 ** (weight_bits - 1) - 1
     for node in chosen:
-        inputs = node.input[:1] if node.op_type == "Conv" else node.input[:2]
-        originals = list(inputs)
+        originals = list(node.input[:1] if node.op_type == "Conv" else node.input[:2])
         for j, name in enumerate(originals):
             if name in ranges:   # a constant input (none in our graphs) stays float
                 node.input[j] = dequantized(name)

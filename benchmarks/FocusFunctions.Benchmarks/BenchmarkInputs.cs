@@ -79,6 +79,14 @@ public static class BenchmarkInputs
         return new OnnxFocusModel(options, NullLogger.Instance, card);
     }
 
+    /// <summary>A model and its scorer as the product runs them on a CPU: one thread, the default MaxBatchSize.</summary>
+    public static (OnnxFocusModel Model, TileScorer Scorer) ProductDefault(string modelPath)
+    {
+        int batch = new ScoringOptions().MaxBatchSize;
+        var model = LoadModel(modelPath, threads: 1, maxBatch: batch);
+        return (model, Scorer(model, batch));
+    }
+
     public static TileScorer Scorer(IFocusModel model, int maxBatch) =>
         new(model, Options.Create(new ScoringOptions { MaxBatchSize = maxBatch }), NullLogger<TileScorer>.Instance);
 

@@ -21,9 +21,7 @@ public class FineTileBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        int productBatch = new ScoringOptions().MaxBatchSize;
-        _model = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: productBatch);
-        _scorer = BenchmarkInputs.Scorer(_model, productBatch);
+        (_model, _scorer) = BenchmarkInputs.ProductDefault(BenchmarkInputs.ShippedModel);
         _decoded = BenchmarkInputs.Decode(BenchmarkInputs.FineTilePng);
         _prepared = _scorer.Prepare(_decoded, BenchmarkInputs.FineTileMicronsPerPixel);
         if (_prepared.ScoredPatches.Length != 4)

@@ -24,13 +24,10 @@ public class TileBenchmarks
     public void Setup()
     {
         // The product's CPU default (ScoringOptions.MaxBatchSize = 1: one patch per ONNX Runtime run).
-        int productBatch = new ScoringOptions().MaxBatchSize;
-        _model = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: productBatch);
-        _scorer = BenchmarkInputs.Scorer(_model, productBatch);
+        (_model, _scorer) = BenchmarkInputs.ProductDefault(BenchmarkInputs.ShippedModel);
         _decoded = BenchmarkInputs.Decode(BenchmarkInputs.TilePng);
         _prepared = _scorer.Prepare(_decoded);
-        _focusNetV2 = BenchmarkInputs.LoadModel(BenchmarkInputs.FocusNetV2Model, threads: 1, maxBatch: productBatch);
-        _focusNetV2Scorer = BenchmarkInputs.Scorer(_focusNetV2, productBatch);
+        (_focusNetV2, _focusNetV2Scorer) = BenchmarkInputs.ProductDefault(BenchmarkInputs.FocusNetV2Model);
         // The model's own MaxBatchSize sets how many patches go into one ONNX Runtime run: 16 = the old default.
         _modelBatched = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: 16);
         _focusNetV2BatchedModel = BenchmarkInputs.LoadModel(BenchmarkInputs.FocusNetV2Model, threads: 1, maxBatch: 16);
