@@ -220,30 +220,49 @@ def load_padded(data_dir, src, margin):
 
 
 class PatchSampler:
-    """Draws in-focus crops (with a margin for the PSF) from the prepared training patches."""
+    """Draws in-focus crops (with a margin for the PSF) from the prepared training patches.
+
+    A crop no larger than a prepared window lies at a random offset inside it. A larger crop (e.g. the 320 px the
+    shipped model scores, from 256 px training windows) is centred on the window and shifted to stay inside the
+    image; images smaller than the crop are first mirrored out to its size, as prepare.py does for its patch size.
+    """
 
     def __init__(self, manifest, data_dir, split, crop_size, margin, device):
         self.images, self.windows, weights = [], [], []
         for src in manifest["sources"]:
             if src["split"] != split or not src["patches"]:
                 continue
-            img = load_padded(data_dir, src, margin)
+            img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
+            h, w = img.shape[:2]
+            img = utils.pad_to_min(img, crop_size)
+            dy, dx = (img.shape[0] - h) // 2, (img.shape[1] - w) // 2     # where pad_to_min put the prepared image
+            img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
             self.images.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).to(device))
             k = len(self.images) - 1
             for p in src["patches"]:
-                self.windows.append((k, p["y"], p["x"], p["size"]))
+                self.windows.append((k, p["y"] + dy, p["x"] + dx, p["size"]))
                 weights.append(1.0 / math.sqrt(len(src["patches"])))   # sources weigh ~sqrt(#patches)
         self.weights = torch.tensor(weights, dtype=torch.float64)
         self.crop, self.margin = crop_size, margin
 
+    def crop_origin(self, k, y, x, size, gen):
+        """Top-left corner, in the margin-padded image, of the crop (with its margins) drawn from a window."""
+        if size >= self.crop:
+            oy, ox = [int(v) for v in torch.randint(0, size - self.crop + 1, (2,), generator=gen)]
+            return y + oy, x + ox
+        _, hp, wp = self.images[k].shape
+        s = self.crop + 2 * self.margin
+        centre = (size - self.crop) // 2          # negative: the crop reaches beyond the window on every side
+        return min(max(y + centre, 0), hp - s), min(max(x + centre, 0), wp - s)
+
     def sample(self, n, gen, z_max=11.0):
         idx = torch.multinomial(self.weights, n, replacement=True, generator=gen)
         out = []
+        s = self.crop + 2 * self.margin
         for i in idx.tolist():
             k, y, x, size = self.windows[i]
-            oy, ox = [int(v) for v in torch.randint(0, max(size - self.crop, 0) + 1, (2,), generator=gen)]
-            s = self.crop + 2 * self.margin
-            out.append(self.images[k][:, y + oy:y + oy + s, x + ox:x + ox + s])
+            cy, cx = self.crop_origin(k, y, x, size, gen)
+            out.append(self.images[k][:, cy:cy + s, cx:cx + s])
         crops = torch.stack(out).float() / 255
         return crops, sample_defocus(n, gen, z_max=z_max)
 

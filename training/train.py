@@ -166,7 +166,9 @@ def main(args):
         print({k: v for k, v in report.items() if k != "perLevel"})
         return report
 
-    best, history = None, []
+    # no "best epoch" file: the per-epoch evaluation is on the held-out sources, and picking an epoch there would be
+    # choosing on the test data; the run ships the weights it ends with
+    history = []
     for epoch in range(start_epoch, args.epochs):
         if time.time() > deadline:
             print("time limit reached", flush=True)
@@ -182,9 +184,6 @@ def main(args):
         history.append({"epoch": epoch, "loss": stats["loss"], **metrics})
         state = (shipped, optimizer, scheduler, epoch, args, metrics, model if ema is not None else None)
         utils.save_checkpoint(os.path.join(args.output_dir, "checkpoint.pth"), *state)
-        if best is None or report["mae"] < best:
-            best = report["mae"]
-            utils.save_checkpoint(os.path.join(args.output_dir, "model_best.pth"), *state)
         utils.save_json(history, os.path.join(args.output_dir, "history.json"))
     print(f"training time {str(datetime.timedelta(seconds=int(time.time() - start)))}", flush=True)
     return history

@@ -59,7 +59,8 @@ def test_focusnet_two_steps_checkpoint_resume_and_reproducible(tiny_data, tmp_pa
 def test_inception_two_steps(tiny_data, tmp_path):
     _, hist = run(tiny_data, tmp_path / "inc", "inception_v3", 80)
     assert np.isfinite(hist[0]["loss"])
-    assert os.path.exists(tmp_path / "inc" / "model_best.pth")
+    assert os.path.exists(tmp_path / "inc" / "checkpoint.pth")
+    assert not os.path.exists(tmp_path / "inc" / "model_best.pth")      # no epoch picked on the held-out set
 
 
 def test_ema_ships_the_average_and_resumes_from_the_raw_weights(tiny_data, tmp_path):
@@ -171,3 +172,31 @@ def test_restain_only_lowers_eosin_keeps_haematoxylin_and_adds_dab():
     nucleus = restained_amounts(1.0, 0.0, 2)
     assert nucleus[:, 0].min() > 0.7 * 0.2 - 1e-5 and nucleus[:, 0].max() <= 1.3 + 1e-5
     assert nucleus[:, 1].abs().max() < 1e-5
+
+
+def test_crops_larger_than_the_prepared_windows_are_centred_on_them_and_stay_inside(tiny_data):
+    import presets
+    manifest = json.load(open(tiny_data / "manifest.json"))
+    gen = torch.Generator().manual_seed(0)
+    margin = 5
+    same = presets.PatchSampler(manifest, str(tiny_data), "train", 48, margin, torch.device("cpu"))
+    large = presets.PatchSampler(manifest, str(tiny_data), "train", 128, margin, torch.device("cpu"))
+    for k, y, x, size in large.windows:
+        assert size == 96
+        cy, cx = large.crop_origin(k, y, x, size, gen)
+        _, hp, wp = large.images[k].shape
+        assert 0 <= cy <= hp - (128 + 2 * margin) and 0 <= cx <= wp - (128 + 2 * margin)
+        assert large.crop_origin(k, 20, 30, 96, gen) == (4, 14)      # room on every side: window in the middle
+    crops, z = large.sample(6, gen)
+    assert crops.shape == (6, 3, 128 + 2 * margin, 128 + 2 * margin) and z.shape == (6,)
+    # the images are the same pixels whichever crop size: no extra padding when the crop fits the image
+    assert all(torch.equal(a, b) for a, b in zip(same.images, large.images))
+    # a crop larger than the image: the image is mirrored out to the crop size and the window moves with it
+    huge = presets.PatchSampler(manifest, str(tiny_data), "train", 200, margin, torch.device("cpu"))
+    assert all(img.shape[1] >= 200 + 2 * margin and img.shape[2] >= 200 + 2 * margin for img in huge.images)
+    for (k, y, x, _), (_, y0, x0, _) in zip(huge.windows, same.windows):
+        h0 = same.images[k].shape[1] - 2 * margin
+        assert y - y0 == (200 - h0) // 2 if h0 < 200 else y == y0
+        ky, kx = y + margin, x + margin          # window's first pixel, in both padded images
+        assert torch.equal(huge.images[k][:, ky, kx], same.images[k][:, y0 + margin, x0 + margin])
+    assert huge.sample(3, gen)[0].shape == (3, 3, 200 + 2 * margin, 200 + 2 * margin)
