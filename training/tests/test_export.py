@@ -81,6 +81,24 @@ def test_shipped_model_card_matches_onnx_and_declares_contract():
         assert np.allclose(y, fixture["defocusUm"], atol=1e-4)
 
 
+CANDIDATE = os.path.join(MODELS, "candidates", "focus-model-1.1.0-rc1")
+
+
+def test_candidate_onnx_is_its_checkpoint_exported_and_its_card_matches(tmp_path):
+    """The committed candidate (not shipped; docs/model.md, twelfth round) is what its checkpoint exports to, so a
+    decision to ship it ships exactly the weights that were evaluated."""
+    card = json.load(open(os.path.join(CANDIDATE, "focus-model.json")))
+    onnx_path = os.path.join(CANDIDATE, "focus-model.onnx")
+    assert card["sha256"] == hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
+    assert card["micronsPerPixel"] == 0.5 and card["patchSize"] == 320 and card["version"] == "1.1.0-rc1"
+    assert card["inputName"] == "image" and card["outputName"] == "defocus_um"
+    assert "not shipped" in card["status"]
+    args = export.get_args_parser().parse_args(
+        ["--checkpoint", os.path.join(CANDIDATE, "focus-model.pth"), "--output", str(tmp_path / "re.onnx")])
+    export.main(args)
+    assert export.sha256(str(tmp_path / "re.onnx")) == card["sha256"]
+
+
 def test_focusnet_v2_folds_its_normalisation_into_the_stem_exactly(tmp_path):
     torch.manual_seed(1)
     model = models.get_model("focusnet_v2")
