@@ -25,13 +25,15 @@ RULE_METRICS = ("r2", "slope", "intercept", "mae0to4", "within05um0to4", "inOutB
 
 
 def score_draw(models, val_x, val_z, val_src):
-    """Each model's rule metrics, per-source MAE and per-source in/out balanced accuracy at 2 um without the samples
-    exactly on the line (what an error in um means for verdicts) on one draw (models: name -> module)."""
+    """Each model's rule metrics, signed error per integer level, per-source MAE and per-source in/out balanced
+    accuracy at 2 um without the samples exactly on the line (what an error in um means for verdicts) on one draw
+    (models: name -> module)."""
     scores = {}
     for name, model in models.items():
         report, pred = train.evaluate(model, val_x, val_z, "cpu")
         per_source = evaluate.per_source(pred, val_z.numpy(), val_src)
         scores[name] = {**{k: report[k] for k in RULE_METRICS},
+                        "perLevelBias": {level: v["bias"] for level, v in report["perLevel"].items()},
                         "perSourceMae": {f: s["mae"] for f, s in per_source.items()},
                         "perSourceInOut": {f: s["inOutBalancedAccuracyAt2umExcludingLevel2"]
                                            for f, s in per_source.items()}}
@@ -44,8 +46,8 @@ def stats(values):
 
 
 def summarise(draws, baseline):
-    """Mean and standard deviation over the draws of every metric, and of each per-source MAE's paired difference
-    from the baseline model (positive = worse than the baseline)."""
+    """Mean and standard deviation over the draws of every metric (the per-level bias included), and of each
+    per-source MAE's paired difference from the baseline model (positive = worse than the baseline)."""
     summary = {}
     for name in draws[0]:
         rows = [d[name] for d in draws]
@@ -53,6 +55,7 @@ def summarise(draws, baseline):
         entry = {k: stats([r[k] for r in rows]) for k in RULE_METRICS}
         for key in ("perSourceMae", "perSourceInOut"):
             entry[key] = {f: stats([r[key][f] for r in rows]) for f in sources}
+        entry["perLevelBias"] = {level: stats([r["perLevelBias"][level] for r in rows]) for level in rows[0]["perLevelBias"]}
         if name != baseline:
             entry["perSourceMaeMinusBaseline"] = {
                 f: stats([r["perSourceMae"][f] - d[baseline]["perSourceMae"][f] for r, d in zip(rows, draws)])
@@ -68,13 +71,14 @@ def main(args):
     draws = []
     for seed in args.seeds:
         t = time.time()
-        val_x, val_z, val_src = evaluate.held_out_set(args.data_dir, seed)
+        val_x, val_z, val_src = evaluate.held_out_set(args.data_dir, seed, args.patch_size)
         draws.append(score_draw(models, val_x, val_z, val_src))
         for name, s in draws[-1].items():
             print(f"seed {seed} {name}: R2 {s['r2']:.4f} MAE0-4 {s['mae0to4']:.3f} "
                   + " ".join(f"{f[:14]} {m:.3f}" for f, m in s["perSourceMae"].items()), flush=True)
         print(f"seed {seed}: {len(val_x)} samples in {time.time() - t:.0f} s", flush=True)
     out = {"checkpoints": args.checkpoints, "baseline": args.checkpoints[0], "seeds": args.seeds,
+           "patchSize": args.patch_size,
            "draws": [{"seed": s, "scores": d} for s, d in zip(args.seeds, draws)],
            "summary": summarise(draws, args.checkpoints[0])}
     utils.save_json(out, args.output_json)
@@ -89,6 +93,8 @@ def get_args_parser():
     p.add_argument("--seeds", nargs="+", type=int, default=[presets.VAL_SEED, 1, 2, 3, 4], help="held-out draws")
     p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
     p.add_argument("--output-json", required=True, help="report (JSON)")
+    p.add_argument("--patch-size", default=320, type=int,
+                   help="score the held-out patches at this size (<= 320; cut from the top-left of each window)")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")
     return p
 

@@ -32,7 +32,7 @@ def test_paired_difference_over_draws_isolates_a_steady_offset_on_one_source():
     models = {"shipped": ReadsTheGreyLevel(0.0), "candidate": ReadsTheGreyLevel(0.25)}
     draws = [compare.score_draw(models, *draw(rng.choice([-0.05, 0.05], 22).tolist())) for _ in range(3)]
     assert set(draws[0]) == {"shipped", "candidate"}
-    assert set(draws[0]["shipped"]) == set(compare.RULE_METRICS) | {"perSourceMae", "perSourceInOut"}
+    assert set(draws[0]["shipped"]) == set(compare.RULE_METRICS) | {"perSourceMae", "perSourceInOut", "perLevelBias"}
     summary = compare.summarise(draws, "shipped")
     assert "perSourceMaeMinusBaseline" not in summary["shipped"]
     diff = summary["candidate"]["perSourceMaeMinusBaseline"]
@@ -53,3 +53,20 @@ def test_per_source_in_out_counts_the_verdicts_an_offset_flips():
 
 def test_stats_of_one_draw_has_no_spread():
     assert compare.stats([0.2]) == {"mean": 0.2, "std": 0.0, "values": [0.2]}
+
+
+def test_per_level_bias_is_the_mean_signed_error_at_each_level():
+    models = {"shipped": ReadsTheGreyLevel(0.0), "candidate": ReadsTheGreyLevel(1.2)}
+    summary = compare.summarise([compare.score_draw(models, *draw([0.0] * 22))], "shipped")
+    shipped, candidate = summary["shipped"]["perLevelBias"], summary["candidate"]["perLevelBias"]
+    assert len(candidate) == 11
+    for level in candidate:
+        assert shipped[level]["mean"] == pytest.approx(0.0, abs=1e-6)
+        assert candidate[level]["mean"] == pytest.approx(0.6, abs=1e-5)      # +1.2 um on half the samples
+
+
+def test_held_out_patches_cannot_be_larger_than_the_prepared_windows(tmp_path):
+    import evaluate
+    (tmp_path / "manifest.json").write_text('{"valPatchSize": 320, "sources": []}')
+    with pytest.raises(ValueError, match="320 px"):
+        evaluate.held_out_set(str(tmp_path), size=384)
