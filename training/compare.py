@@ -55,7 +55,8 @@ def summarise(draws, baseline):
         entry = {k: stats([r[k] for r in rows]) for k in RULE_METRICS}
         for key in ("perSourceMae", "perSourceInOut"):
             entry[key] = {f: stats([r[key][f] for r in rows]) for f in sources}
-        entry["perLevelBias"] = {level: stats([r["perLevelBias"][level] for r in rows]) for level in rows[0]["perLevelBias"]}
+        entry["perLevelBias"] = {level: stats([r["perLevelBias"][level] for r in rows])
+                                 for level in rows[0]["perLevelBias"]}
         if name != baseline:
             entry["perSourceMaeMinusBaseline"] = {
                 f: stats([r["perSourceMae"][f] - d[baseline]["perSourceMae"][f] for r, d in zip(rows, draws)])
