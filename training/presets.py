@@ -213,10 +213,15 @@ class SyntheticDefocus:
         return out.contiguous()
 
 
-def load_padded(data_dir, src, margin):
-    """A prepared source image, padded as prepare.py saw it (to its patch size) plus a PSF margin (mirrored)."""
+def load_padded(data_dir, src, margin, min_size=0):
+    """A prepared source image, padded as prepare.py saw it (to its patch size), mirrored out further to `min_size`
+    if that is larger, plus a PSF margin (mirrored). Returns the image and (dy, dx), how far the further padding
+    moved the prepared image's pixels (0 unless `min_size` exceeds its size)."""
     img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
-    return np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+    h, w = img.shape[:2]
+    img = utils.pad_to_min(img, min_size)
+    shift = ((img.shape[0] - h) // 2, (img.shape[1] - w) // 2)     # pad_to_min centres the image
+    return np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric"), shift
 
 
 class PatchSampler:
@@ -232,11 +237,7 @@ class PatchSampler:
         for src in manifest["sources"]:
             if src["split"] != split or not src["patches"]:
                 continue
-            img = utils.pad_to_min(utils.load_rgb(os.path.join(data_dir, src["image"])), src["padTo"])
-            h, w = img.shape[:2]
-            img = utils.pad_to_min(img, crop_size)
-            dy, dx = (img.shape[0] - h) // 2, (img.shape[1] - w) // 2     # where pad_to_min put the prepared image
-            img = np.pad(img, ((margin, margin), (margin, margin), (0, 0)), mode="symmetric")
+            img, (dy, dx) = load_padded(data_dir, src, margin, crop_size)
             self.images.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).to(device))
             k = len(self.images) - 1
             for p in src["patches"]:
@@ -317,7 +318,7 @@ def build_val_set(manifest, data_dir, bank, size, device, seed=VAL_SEED, n_rando
     for src in manifest["sources"]:
         if src["split"] != "val":
             continue
-        img = load_padded(data_dir, src, margin)
+        img, _ = load_padded(data_dir, src, margin)
         for p in src["patches"][:max_patches or None]:
             c = img[p["y"]:p["y"] + size + 2 * margin, p["x"]:p["x"] + size + 2 * margin]
             levels = list(range(11)) + (torch.rand(n_random, generator=gen) * 10).tolist()
