@@ -228,11 +228,12 @@ class PatchSampler:
     """Draws in-focus crops (with a margin for the PSF) from the prepared training patches.
 
     A crop no larger than a prepared window lies at a random offset inside it. A larger crop (e.g. the 320 px the
-    shipped model scores, from 256 px training windows) is centred on the window and shifted to stay inside the
-    image; images smaller than the crop are first mirrored out to its size, as prepare.py does for its patch size.
+    shipped model scores, from 256 px training windows) is centred on the window, or with `jitter_large` placed at
+    a random offset that still covers the whole window, and shifted to stay inside the image; images smaller than
+    the crop are first mirrored out to its size, as prepare.py does for its patch size.
     """
 
-    def __init__(self, manifest, data_dir, split, crop_size, margin, device):
+    def __init__(self, manifest, data_dir, split, crop_size, margin, device, jitter_large=False):
         self.images, self.windows, weights = [], [], []
         for src in manifest["sources"]:
             if src["split"] != split or not src["patches"]:
@@ -244,7 +245,7 @@ class PatchSampler:
                 self.windows.append((k, p["y"] + dy, p["x"] + dx, p["size"]))
                 weights.append(1.0 / math.sqrt(len(src["patches"])))   # sources weigh ~sqrt(#patches)
         self.weights = torch.tensor(weights, dtype=torch.float64)
-        self.crop, self.margin = crop_size, margin
+        self.crop, self.margin, self.jitter_large = crop_size, margin, jitter_large
 
     def crop_origin(self, k, y, x, size, gen):
         """Top-left corner, in the margin-padded image, of the crop (with its margins) drawn from a window."""
@@ -253,8 +254,11 @@ class PatchSampler:
             return y + oy, x + ox
         _, hp, wp = self.images[k].shape
         s = self.crop + 2 * self.margin
-        centre = (size - self.crop) // 2          # negative: the crop reaches beyond the window on every side
-        return min(max(y + centre, 0), hp - s), min(max(x + centre, 0), wp - s)
+        if self.jitter_large:   # as much translation as a crop inside a window gets, and the window always inside
+            oy, ox = [int(v) for v in torch.randint(size - self.crop, 1, (2,), generator=gen)]
+        else:
+            oy = ox = (size - self.crop) // 2     # negative: the crop reaches beyond the window on every side
+        return min(max(y + oy, 0), hp - s), min(max(x + ox, 0), wp - s)
 
     def sample(self, n, gen, z_max=11.0):
         idx = torch.multinomial(self.weights, n, replacement=True, generator=gen)

@@ -80,7 +80,8 @@ def load_data(args, device):
     bank = defocus.PSFBank(z_max=11.0, dz=args.psf_dz, device=device)
     print(f"PSF bank {tuple(bank.bank.shape)} in {time.time() - t:.1f} s", flush=True)
     margin = defocus.KERNEL_SIZE // 2 + 8
-    sampler = presets.PatchSampler(manifest, args.data_dir, "train", args.crop_size, margin, device)
+    sampler = presets.PatchSampler(manifest, args.data_dir, "train", args.crop_size, margin, device,
+                                   jitter_large=args.crop_jitter)
     t = time.time()
     val_x, val_z, val_src = presets.build_val_set(manifest, args.data_dir, bank, args.val_size, device,
                                           max_patches=args.val_patches_per_source)
@@ -130,8 +131,10 @@ def main(args):
         per_step = (time.time() - t0) / args.timing_steps
         remaining = args.time_budget_s - (time.time() - start)
         args.epochs = max(1, int(remaining * 0.92 / (per_step * args.steps_per_epoch + args.eval_seconds)))
-        print(f"timing: {per_step * 1000:.1f} ms/step -> --epochs {args.epochs} fits the {args.time_budget_s} s budget",
-              flush=True)
+        if args.max_epochs:
+            args.epochs = min(args.epochs, args.max_epochs)
+        print(f"timing: {per_step * 1000:.1f} ms/step -> --epochs {args.epochs} fits the {args.time_budget_s} s budget"
+              + (f" (capped at --max-epochs {args.max_epochs})" if args.epochs == args.max_epochs else ""), flush=True)
         del probe, popt
 
     total = args.epochs * args.steps_per_epoch
@@ -198,9 +201,12 @@ def get_args_parser():
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="cpu | cuda")
     p.add_argument("--threads", default=2, type=int, help="CPU threads for torch")
     p.add_argument("--epochs", default=20, type=int, help="epochs; 0 = size to --time-budget-s by a timing run")
+    p.add_argument("--max-epochs", default=0, type=int, help="cap on the epochs --epochs 0 resolves to (0 = none)")
     p.add_argument("--steps-per-epoch", default=200, type=int, help="optimizer steps per epoch")
     p.add_argument("--batch-size", default=64, type=int, help="patches per step")
     p.add_argument("--crop-size", default=224, type=int, help="training crop (px at 0.5 um/px)")
+    p.add_argument("--crop-jitter", action="store_true",
+                   help="crops larger than the prepared windows at a random offset covering the window (else centred)")
     p.add_argument("--val-size", default=320, type=int, help="validation patch size (the model input size)")
     p.add_argument("--val-patches-per-source", default=0, type=int, help="cap on held-out patches (0 = all)")
     p.add_argument("--lr", default=2e-3, type=float, help="peak learning rate (AdamW)")

@@ -200,3 +200,34 @@ def test_crops_larger_than_the_prepared_windows_are_centred_on_them_and_stay_ins
         ky, kx = y + margin, x + margin          # window's first pixel, in both padded images
         assert torch.equal(huge.images[k][:, ky, kx], same.images[k][:, y0 + margin, x0 + margin])
     assert huge.sample(3, gen)[0].shape == (3, 3, 200 + 2 * margin, 200 + 2 * margin)
+
+
+def test_crop_jitter_moves_a_large_crop_but_keeps_the_whole_window_inside_it(tiny_data):
+    import presets
+    manifest = json.load(open(tiny_data / "manifest.json"))
+    gen = torch.Generator().manual_seed(0)
+    margin, crop = 5, 128
+    large = presets.PatchSampler(manifest, str(tiny_data), "train", crop, margin, torch.device("cpu"),
+                                 jitter_large=True)
+    k, _, _, size = large.windows[0]
+    _, hp, wp = large.images[k].shape
+    s = crop + 2 * margin
+    # a window with just enough room: the crop's first pixel ranges over every position that still covers it
+    assert hp - s == wp - s == crop - size == 32
+    origins = {large.crop_origin(k, 32, 32, size, gen) for _ in range(20000)}
+    assert origins == {(y, x) for y in range(0, 33) for x in range(0, 33)}
+    for (k, y, x, size) in large.windows:      # the real windows: always inside the image
+        for _ in range(50):
+            cy, cx = large.crop_origin(k, y, x, size, gen)
+            assert 0 <= cy <= hp - s and 0 <= cx <= wp - s
+    # a crop that fits the window ignores the option: the same draws as without it
+    a = presets.PatchSampler(manifest, str(tiny_data), "train", 48, margin, torch.device("cpu"), jitter_large=True)
+    b = presets.PatchSampler(manifest, str(tiny_data), "train", 48, margin, torch.device("cpu"))
+    assert torch.equal(a.sample(4, torch.Generator().manual_seed(3))[0], b.sample(4, torch.Generator().manual_seed(3))[0])
+
+
+def test_max_epochs_caps_the_schedule_sized_to_the_time_budget(tiny_data, tmp_path):
+    args, hist = run(tiny_data, tmp_path / "cap", "focusnet", 64,
+                     ["--epochs", "0", "--time-budget-s", "3600", "--timing-steps", "1", "--max-epochs", "2",
+                      "--steps-per-epoch", "1"])
+    assert args.epochs == 2 and [h["epoch"] for h in hist] == [0, 1]
