@@ -131,10 +131,11 @@ def main(args):
         per_step = (time.time() - t0) / args.timing_steps
         remaining = args.time_budget_s - (time.time() - start)
         args.epochs = max(1, int(remaining * 0.92 / (per_step * args.steps_per_epoch + args.eval_seconds)))
-        if args.max_epochs:
-            args.epochs = min(args.epochs, args.max_epochs)
+        capped = 0 < args.max_epochs < args.epochs
+        if capped:
+            args.epochs = args.max_epochs
         print(f"timing: {per_step * 1000:.1f} ms/step -> --epochs {args.epochs} fits the {args.time_budget_s} s budget"
-              + (f" (capped at --max-epochs {args.max_epochs})" if args.epochs == args.max_epochs else ""), flush=True)
+              + (" (capped by --max-epochs)" if capped else ""), flush=True)
         del probe, popt
 
     total = args.epochs * args.steps_per_epoch
