@@ -70,3 +70,16 @@ def test_held_out_patches_cannot_be_larger_than_the_prepared_windows(tmp_path):
     (tmp_path / "manifest.json").write_text('{"valPatchSize": 320, "sources": []}')
     with pytest.raises(ValueError, match="320 px"):
         evaluate.held_out_set(str(tmp_path), size=384)
+
+
+def test_held_out_patches_at_a_smaller_size_are_the_same_samples_cut_smaller(tiny_data):
+    import evaluate
+    full_x, full_z, full_src = evaluate.held_out_set(str(tiny_data), seed=3, size=96)
+    small_x, small_z, small_src = evaluate.held_out_set(str(tiny_data), seed=3, size=64)
+    assert full_x.shape[1:] == (3, 96, 96) and small_x.shape == (len(full_x), 3, 64, 64)
+    assert torch.equal(small_z, full_z) and small_src == full_src          # same levels, same sources
+    # the in-focus samples (z = 0, before the nuisances) come from the window's top-left corner
+    sharp = (full_z == 0).nonzero()[:, 0]
+    diff = (small_x[sharp].float() - full_x[sharp, :, :64, :64].float()).abs().mean()
+    other = (small_x[sharp].float() - full_x[sharp, :, 32:, 32:].float()).abs().mean()
+    assert diff < other / 4          # only the nuisances differ (sensor noise, JPEG), not the tissue

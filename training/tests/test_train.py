@@ -4,31 +4,8 @@ import os
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 
-import prepare
 import train
-from test_prepare import synthetic_tissue
-
-
-@pytest.fixture(scope="module")
-def tiny_data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    src = root / "src"
-    src.mkdir()
-    entry = dict(stain="H&E", tissue="x", source="synthetic", license="CC0-1.0", micronsPerPixelAssumed=False,
-                 micronsPerPixel=0.5, role="in-focus")
-    sources = []
-    for i, split in enumerate(["train", "train", "val"]):
-        Image.fromarray(synthetic_tissue(160, seed=10 + i)).save(src / f"s{i}.png")
-        sources.append({**entry, "file": f"s{i}.png", "split": split})
-    (root / "sources.json").write_text(json.dumps({"sources": sources}))
-    args = prepare.get_args_parser().parse_args(
-        ["--sources", str(root / "sources.json"), "--data-dir", str(src), "--output-dir", str(root / "data"),
-         "--train-patch-size", "96", "--val-patch-size", "96", "--stride", "64", "--val-stride", "64",
-         "--max-patches-per-source", "1"])
-    prepare.main(args)
-    return root / "data"
 
 
 def run(tiny_data, out, arch, crop, extra=()):
