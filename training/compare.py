@@ -72,14 +72,14 @@ def main(args):
     draws = []
     for seed in args.seeds:
         t = time.time()
-        val_x, val_z, val_src = evaluate.held_out_set(args.data_dir, seed, args.patch_size)
+        val_x, val_z, val_src = evaluate.held_out_set(args.data_dir, seed, args.patch_size, args.stain_shift)
         draws.append(score_draw(models, val_x, val_z, val_src))
         for name, s in draws[-1].items():
             print(f"seed {seed} {name}: R2 {s['r2']:.4f} MAE0-4 {s['mae0to4']:.3f} "
                   + " ".join(f"{f[:14]} {m:.3f}" for f, m in s["perSourceMae"].items()), flush=True)
         print(f"seed {seed}: {len(val_x)} samples in {time.time() - t:.0f} s", flush=True)
     out = {"checkpoints": args.checkpoints, "baseline": args.checkpoints[0], "seeds": args.seeds,
-           "patchSize": args.patch_size,
+           "patchSize": args.patch_size, "stainShift": args.stain_shift,
            "draws": [{"seed": s, "scores": d} for s, d in zip(args.seeds, draws)],
            "summary": summarise(draws, args.checkpoints[0])}
     utils.save_json(out, args.output_json)
@@ -96,6 +96,9 @@ def get_args_parser():
     p.add_argument("--output-json", required=True, help="report (JSON)")
     p.add_argument("--patch-size", default=320, type=int,
                    help="score the held-out patches at this size (<= 320; cut from the top-left of each window)")
+    p.add_argument("--stain-shift", default="none", choices=sorted(presets.STAIN_SHIFTS),
+                   help="re-stain every held-out sample before the blur: restain (haematoxylin/eosin/DAB mixes, "
+                        "the training option --restain at share 1) or pas (haematoxylin + periodic acid-Schiff)")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")
     return p
 

@@ -23,6 +23,19 @@ _CHROMA = [17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 2
 
 # Optical density (R, G, B) of haematoxylin, eosin and DAB (Ruifrok & Johnston, 2001), one row each
 _STAIN_OD = [[0.65, 0.70, 0.29], [0.07, 0.99, 0.11], [0.27, 0.57, 0.78]]
+# Optical density of the periodic acid-Schiff (PAS) magenta: the H PAS preset of G. Landini's ImageJ colour
+# deconvolution plugin. Only the evaluation's stain-shift set uses it (no training recipe does).
+_PAS_OD = [0.175411, 0.972178, 0.154589]
+
+
+def _unmix_he(od):
+    """Each pixel's optical density [B, 3, H, W] as amounts of haematoxylin, eosin and a residual orthogonal to
+    both (the scans' dyes are not exactly the reference vectors). Returns (amounts [B, 3, H, W], the three unit
+    dye vectors [3, 3], one per row): od == einsum(amounts, vectors) exactly."""
+    h_od, e_od = [v / v.norm() for v in torch.tensor(_STAIN_OD[:2], dtype=od.dtype, device=od.device)]
+    residual_od = torch.linalg.cross(h_od, e_od)
+    basis = torch.stack([h_od, e_od, residual_od / residual_od.norm()])
+    return torch.einsum("bchw,cs->bshw", od, torch.linalg.inv(basis)), basis
 
 
 def _dct_matrix(device, dtype):
@@ -103,7 +116,7 @@ class SyntheticDefocus:
     """Specimen (stain/intensity) jitter, defocus PSF in linear light, sensor noise, tone jitter, 8 bits, JPEG."""
 
     def __init__(self, bank, out_size, nuisance=True, p_jpeg=0.7, jpeg_quality=(45, 95), stain_jitter=0.2,
-                 density_jitter=0.0, restain=0.0, sparse=0.0):
+                 density_jitter=0.0, restain=0.0, sparse=0.0, pas=0.0):
         self.bank, self.out_size, self.nuisance = bank, out_size, nuisance
         self.p_jpeg, self.jpeg_quality = p_jpeg, jpeg_quality
         # optical density scale: per channel in 1 +- stain_jitter (hue), and overall in 1 +- density_jitter (how
@@ -113,6 +126,8 @@ class SyntheticDefocus:
         self.restain = restain
         # share of samples thinned to sparse tissue on glass (see _thin)
         self.sparse = sparse
+        # share of samples re-rendered as haematoxylin + PAS (see _pas; the stain-shift evaluation only)
+        self.pas = pas
 
     def _restain(self, od, gen):
         """Re-stain a share of the H&E crops as other brightfield stains would show the same tissue.
@@ -125,10 +140,10 @@ class SyntheticDefocus:
         colour and contrast change, which the defocus estimate must not depend on.
         """
         b, dev = od.shape[0], od.device
-        h_od, e_od, dab_od = [v / v.norm() for v in torch.tensor(_STAIN_OD, dtype=od.dtype, device=dev)]
-        residual_od = torch.linalg.cross(h_od, e_od)
-        basis = torch.stack([h_od, e_od, residual_od / residual_od.norm()])
-        amount = torch.einsum("bchw,cs->bshw", od, torch.linalg.inv(basis))   # od = amount @ basis
+        amount, basis = _unmix_he(od)
+        h_od, e_od = basis[0], basis[1]
+        dab_od = torch.tensor(_STAIN_OD[2], dtype=od.dtype, device=dev)
+        dab_od = dab_od / dab_od.norm()
         on = (torch.rand(b, generator=gen) < self.restain).float()
         h_scale = 1 + on * (self._u(gen, b, 0.7, 1.3, "cpu") - 1)
         e_scale = 1 + on * (self._u(gen, b, 0.0, 1.0, "cpu") - 1)
@@ -144,6 +159,23 @@ class SyntheticDefocus:
         residual = col((h_scale + e_scale) / 2) * residual
         amounts, dyes = torch.stack([h, e, residual, moved], dim=1), torch.stack([h_od, e_od, basis[2], dab_od])
         return torch.einsum("bshw,sc->bchw", amounts, dyes).clamp(min=0)
+
+    def _pas(self, od, gen):
+        """Re-render a share of the crops as a haematoxylin + periodic acid-Schiff section (the kidney biopsy
+        stain): the eosin amount moves onto the PAS magenta at 50-100 % of its density and the haematoxylin keeps
+        70-100 % of its own (PAS sections are usually cut thinner and counterstained lighter); the residual follows
+        the mean of the two scales. A colour model only: the tissue's texture stays that of the H&E source.
+        """
+        b, dev = od.shape[0], od.device
+        amount, basis = _unmix_he(od)
+        on = (torch.rand(b, generator=gen) < self.pas).float()
+        h_scale = (1 + on * (self._u(gen, b, 0.7, 1.0, "cpu") - 1)).to(dev).view(b, 1, 1)
+        e_scale = (1 + on * (self._u(gen, b, 0.5, 1.0, "cpu") - 1)).to(dev).view(b, 1, 1)
+        pas_od = torch.tensor(_PAS_OD, dtype=od.dtype, device=dev)
+        e_dye = on.to(dev).view(b, 1) * (pas_od / pas_od.norm() - basis[1]) + basis[1]   # [B, 3]: PAS where on
+        return (torch.einsum("bhw,c->bchw", h_scale * amount[:, 0], basis[0])
+                + torch.einsum("bhw,bc->bchw", e_scale * amount[:, 1], e_dye)
+                + torch.einsum("bhw,c->bchw", (h_scale + e_scale) / 2 * amount[:, 2], basis[2])).clamp(min=0)
 
     def _thin(self, od, gen):
         """Thin a share of the crops to sparse tissue on glass, before the blur.
@@ -177,6 +209,8 @@ class SyntheticDefocus:
             od = -torch.log(lin.clamp(min=1e-3))
             if self.restain > 0:          # drawn only when used, so earlier runs replay bit for bit
                 od = self._restain(od, gen)
+            if self.pas > 0:              # likewise; the specimen's stain, before the per-slide jitter below
+                od = self._pas(od, gen)
             od = od * self._u(gen, b, 1 - self.stain_jitter, 1 + self.stain_jitter, dev, (3, 1, 1))
             if self.density_jitter > 0:   # likewise
                 od = od * self._u(gen, b, 1 - self.density_jitter, 1 + self.density_jitter, dev, (1, 1, 1))
@@ -313,11 +347,17 @@ class TrainingBatches:
 VAL_SEED = 20240601     # the held-out draw that train.py and evaluate.py report
 
 
-def build_val_set(manifest, data_dir, bank, size, device, seed=VAL_SEED, n_random=5, chunk=32, max_patches=0):
-    """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10]."""
+# Stain shifts the held-out set can be drawn under (every sample re-stained; no model trains on these at share 1)
+STAIN_SHIFTS = {"none": {}, "restain": {"restain": 1.0}, "pas": {"pas": 1.0}}
+
+
+def build_val_set(manifest, data_dir, bank, size, device, seed=VAL_SEED, n_random=5, chunk=32, max_patches=0,
+                  stain_shift="none"):
+    """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10];
+    `stain_shift` re-stains every sample before the blur (STAIN_SHIFTS; "none" draws exactly as before)."""
     margin = defocus.KERNEL_SIZE // 2 + 8
     gen = torch.Generator().manual_seed(seed)
-    synth = SyntheticDefocus(bank, size, nuisance=True)
+    synth = SyntheticDefocus(bank, size, nuisance=True, **STAIN_SHIFTS[stain_shift])
     crops, zs, src_names = [], [], []
     for src in manifest["sources"]:
         if src["split"] != "val":

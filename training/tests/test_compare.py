@@ -83,3 +83,29 @@ def test_held_out_patches_at_a_smaller_size_are_the_same_samples_cut_smaller(tin
     diff = (small_x[sharp].float() - full_x[sharp, :, :64, :64].float()).abs().mean()
     other = (small_x[sharp].float() - full_x[sharp, :, 32:, 32:].float()).abs().mean()
     assert diff < other / 4          # only the nuisances differ (sensor noise, JPEG), not the tissue
+
+
+def test_a_stain_shifted_draw_keeps_every_sample_but_changes_its_colour(tiny_data):
+    import evaluate
+    plain_x, plain_z, plain_src = evaluate.held_out_set(str(tiny_data), seed=3, size=64)
+    again_x, _, _ = evaluate.held_out_set(str(tiny_data), seed=3, size=64, stain_shift="none")
+    assert torch.equal(again_x, plain_x)                                   # "none" is the plain draw, bit for bit
+    for shift in ("restain", "pas"):
+        x, z, src = evaluate.held_out_set(str(tiny_data), seed=3, size=64, stain_shift=shift)
+        assert torch.equal(z, plain_z) and src == plain_src                # same levels, same sources
+        mean_colour = x.float().mean(dim=(0, 2, 3)) - plain_x.float().mean(dim=(0, 2, 3))
+        assert mean_colour.abs().max() > 1.0, shift                        # every sample re-stained
+
+
+def test_compare_records_the_stain_shift_it_drew(tiny_data, tmp_path):
+    import models
+    net = models.get_model("focusnet").eval()
+    path = tmp_path / "net.pth"
+    torch.save({"model": net.state_dict(), "args": {"arch": "focusnet"}}, path)
+    args = compare.get_args_parser().parse_args(
+        ["--checkpoints", str(path), "--seeds", "3", "--data-dir", str(tiny_data), "--patch-size", "64",
+         "--stain-shift", "pas", "--output-json", str(tmp_path / "out.json")])
+    out = compare.main(args)
+    assert out["stainShift"] == "pas" and out["patchSize"] == 64
+    with pytest.raises(SystemExit):
+        compare.get_args_parser().parse_args(["--checkpoints", "a", "--output-json", "b", "--stain-shift", "x"])

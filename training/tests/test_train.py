@@ -110,6 +110,7 @@ def test_stain_density_and_restain_jitter_change_the_specimen():
     assert not torch.equal(draw(), draw(stain_jitter=0.4))
     assert not torch.equal(draw(), draw(restain=1.0))
     assert not torch.equal(draw(), draw(sparse=1.0))
+    assert not torch.equal(draw(), draw(pas=1.0))
 
 
 def test_sparse_thins_tissue_to_glass_in_part_of_the_crop_and_leaves_the_rest():
@@ -208,3 +209,25 @@ def test_max_epochs_caps_the_schedule_sized_to_the_time_budget(tiny_data, tmp_pa
                      ["--epochs", "0", "--time-budget-s", "3600", "--timing-steps", "1", "--max-epochs", "2",
                       "--steps-per-epoch", "1"])
     assert args.epochs == 2 and [h["epoch"] for h in hist] == [0, 1]
+
+
+def test_pas_moves_eosin_onto_the_pas_magenta_and_lightens_haematoxylin():
+    import presets
+    stains = torch.tensor(presets._STAIN_OD[:2] + [presets._PAS_OD])
+    stains = stains / stains.norm(dim=1, keepdim=True)
+
+    def amounts(h, e, seed, share=1.0):   # 400 draws of one pixel, unmixed into haematoxylin, eosin, PAS amounts
+        od = (h * stains[0] + e * stains[1]).view(1, 3, 1, 1).repeat(400, 1, 1, 1)
+        out = presets.SyntheticDefocus(None, 1, pas=share)._pas(od, torch.Generator().manual_seed(seed))
+        return out.view(400, 3) @ torch.linalg.inv(stains)
+
+    eosin = amounts(0.0, 0.8, 1)
+    assert eosin[:, 1].abs().max() < 1e-4                                   # no eosin left
+    assert eosin[:, 2].min() > 0.4 - 1e-4 and eosin[:, 2].max() <= 0.8 + 1e-4 and eosin[:, 2].std() > 0.05
+    assert eosin[:, 0].abs().max() < 1e-4                                   # none of it turned blue
+    nucleus = amounts(1.0, 0.0, 2)
+    assert nucleus[:, 0].min() > 0.7 - 1e-4 and nucleus[:, 0].max() <= 1.0 + 1e-4
+    assert nucleus[:, 1:].abs().max() < 1e-4
+    od = torch.rand(5, 3, 16, 16, generator=torch.Generator().manual_seed(4)) * 2
+    unchanged = presets.SyntheticDefocus(None, 16, pas=0.0)._pas(od, torch.Generator().manual_seed(0))
+    assert torch.allclose(unchanged, od, atol=1e-5)
