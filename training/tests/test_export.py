@@ -81,22 +81,38 @@ def test_shipped_model_card_matches_onnx_and_declares_contract():
         assert np.allclose(y, fixture["defocusUm"], atol=1e-4)
 
 
-CANDIDATE = os.path.join(MODELS, "candidates", "focus-model-1.1.0-rc1")
+PREVIOUS = os.path.join(MODELS, "previous", "focus-model-1.0.0")
 
 
-def test_candidate_onnx_is_its_checkpoint_exported_and_its_card_matches(tmp_path):
-    """The committed candidate (not shipped; docs/model.md, twelfth round) is what its checkpoint exports to, so a
-    decision to ship it ships exactly the weights that were evaluated."""
-    card = json.load(open(os.path.join(CANDIDATE, "focus-model.json")))
-    onnx_path = os.path.join(CANDIDATE, "focus-model.onnx")
+def test_previous_model_onnx_is_its_checkpoint_exported_and_its_card_matches(tmp_path):
+    """focusnet 1.0.0, shipped until the fifteenth check (docs/model.md), is kept whole so that any host can roll
+    back to it with --model / Scoring__ModelPath and the earlier comparisons can be rerun against it."""
+    card = json.load(open(os.path.join(PREVIOUS, "focus-model.json")))
+    onnx_path = os.path.join(PREVIOUS, "focus-model.onnx")
     assert card["sha256"] == hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
-    assert card["micronsPerPixel"] == 0.5 and card["patchSize"] == 320 and card["version"] == "1.1.0-rc1"
+    assert card["micronsPerPixel"] == 0.5 and card["patchSize"] == 320 and card["version"] == "1.0.0"
     assert card["inputName"] == "image" and card["outputName"] == "defocus_um"
-    assert "not shipped" in card["status"]
     args = export.get_args_parser().parse_args(
-        ["--checkpoint", os.path.join(CANDIDATE, "focus-model.pth"), "--output", str(tmp_path / "re.onnx")])
+        ["--checkpoint", os.path.join(PREVIOUS, "focus-model.pth"), "--output", str(tmp_path / "re.onnx")])
     export.main(args)
     assert export.sha256(str(tmp_path / "re.onnx")) == card["sha256"]
+
+
+def test_in_out_goal_is_judged_without_the_samples_exactly_on_the_line():
+    """On the held-out set's mix (levels 0..10 plus five continuous z per patch) a model that is right to within
+    0.05 um and unbiased still scores ~0.94 when the samples exactly on 2 um count, since it reads them on either
+    side by chance; the goal is judged on the rest (docs/model.md, fifteenth check)."""
+    import utils
+    rng = np.random.default_rng(0)
+    true = np.concatenate([np.tile(np.arange(11.0), 2000), rng.uniform(0, 10, 10000)])
+    pred = np.abs(true + rng.normal(0, 0.05, true.shape))
+    report = {"inOutBalancedAccuracyAt2um": utils.in_out_balanced_accuracy(pred, true),
+              "inOutBalancedAccuracyAt2umExcludingLevel2": utils.in_out_balanced_accuracy(pred, true, margin=1e-6)}
+    assert report["inOutBalancedAccuracyAt2um"] < 0.95 < 0.99 < report["inOutBalancedAccuracyAt2umExcludingLevel2"]
+    good = {"r2": 0.999, "slope": 1.0, "intercept": 0.0, "mae0to4": 0.05, "within05um0to4": 1.0, **report}
+    assert all(export.goals_met(good).values())
+    poor = {**good, "inOutBalancedAccuracyAt2umExcludingLevel2": 0.97}
+    assert not export.goals_met(poor)["inOutBalancedAccuracyAt2um"]
 
 
 def test_focusnet_v2_folds_its_normalisation_into_the_stem_exactly(tmp_path):
