@@ -65,6 +65,27 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
     }
 
     [Fact]
+    public void Score_RealKi67Pair_ScoresBothAndReadsTheSoftScanSofter()
+    {
+        // A real Ki-67 IHC section scanned sharp (VSI) and visibly soft (NDPI): pale counterstained cells between the
+        // nuclei must count as tissue, or neither scan is scored at all.
+        var sharp = ScoreShared("openslide-os2-vsi-ki67-ihc.png", 0.346);
+        var soft = ScoreShared("openslide-os2-ndpi-ki67-ihc-soft.png", 0.227);
+
+        Assert.Equal(FocusVerdict.InFocus, sharp.Verdict);
+        Assert.True(sharp.PatchCount >= 8, $"sharp: {sharp.PatchCount} patches scored");
+        Assert.True(soft.PatchCount >= 8, $"soft: {soft.PatchCount} patches scored");
+        Assert.True(sharp.DefocusMicrons < 0.3, $"sharp scan read {sharp.DefocusMicrons:0.00} µm");
+        Assert.True(soft.DefocusMicrons > sharp.DefocusMicrons + 0.3, $"soft {soft.DefocusMicrons:0.00} µm, sharp {sharp.DefocusMicrons:0.00} µm");
+    }
+
+    private TileScore ScoreShared(string file, double micronsPerPixel)
+    {
+        using var stream = File.OpenRead(Path.Combine(RepositoryPaths.Histology, file));
+        return shipped.Scorer.Score(stream, micronsPerPixel);
+    }
+
+    [Fact]
     public void Load_CardThatContradictsTheModel_IsRefusedWithTheReason()
     {
         var card = ModelCard.Load(ModelCard.PathFor(RepositoryPaths.ShippedModel)) with { InputName = "pixels" };

@@ -57,7 +57,7 @@ public class TissueDetectorTests
             }
         }
 
-        var map = TissueDetector.Map(image);
+        var map = TissueDetector.PixelMap(image, vectorized: true);
 
         Assert.Equal(20, map.Count(0, 0, 10, 10));
         Assert.Equal(1.0, map.Fraction(0, 2, 5, 4));
@@ -65,7 +65,7 @@ public class TissueDetectorTests
     }
 
     [Fact]
-    public void Map_EveryRgbColour_MatchesThePerPixelRule()
+    public void PixelMap_EveryRgbColour_MatchesThePerPixelRule()
     {
         // All 2^24 colours, one per pixel, through the mask the tile pipeline uses (vectorised where the CPU allows).
         const int side = 4096;
@@ -75,13 +75,16 @@ public class TissueDetectorTests
             (pixels[3 * colour], pixels[3 * colour + 1], pixels[3 * colour + 2]) = ((byte)(colour >> 16), (byte)(colour >> 8), (byte)colour);
         }
 
-        var map = TissueDetector.Map(new RgbImage(side, side, pixels));
+        // The per-pixel step alone: the neighbourhood step would fill between colours that are tissue.
+        var map = TissueDetector.PixelMap(new RgbImage(side, side, pixels), vectorized: true);
+        var kinds = TissueDetector.Classify(new RgbImage(side, side, pixels), vectorized: true);
 
         int wrong = 0, firstWrong = -1;
         for (int colour = 0; colour < side * side; colour++)
         {
-            bool expected = TissueDetector.IsTissue(pixels[3 * colour], pixels[3 * colour + 1], pixels[3 * colour + 2]);
-            if ((map.Count(colour % side, colour / side, 1, 1) == 1) != expected && wrong++ == 0)
+            var kind = TissueDetector.Classify(pixels[3 * colour], pixels[3 * colour + 1], pixels[3 * colour + 2]);
+            bool expected = kind == TissueDetector.PixelKind.Tissue;
+            if (((map.Count(colour % side, colour / side, 1, 1) == 1) != expected || kinds[colour] != kind) && wrong++ == 0)
             {
                 firstWrong = colour;
             }
@@ -111,6 +114,58 @@ public class TissueDetectorTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void Map_PaleCellsBetweenNuclei_AreTissueButOpenGlassAndInkAreNot()
+    {
+        // Grey glass (RGB 216, like OS-2 VSI's) everywhere; on the left half "nuclei" (6×6 px, blue-violet) every
+        // 10 px with pale cytoplasm between them that is as grey as the glass; on the right half one lone nucleus
+        // and an 8×8 block among nuclei, first grey like the glass, then red marker ink.
+        var image = TestImages.Solid(200, 100, 216, 216, 216);
+        void Paint(int x0, int y0, int size, byte r, byte g, byte b)
+        {
+            for (int y = y0; y < y0 + size; y++)
+            {
+                for (int x = x0; x < x0 + size; x++)
+                {
+                    int i = (y * image.Width + x) * 3;
+                    (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]) = (r, g, b);
+                }
+            }
+        }
+
+        for (int y = 0; y < 100; y += 10)
+        {
+            for (int x = 0; x < 90; x += 10)
+            {
+                Paint(x, y, 6, 110, 90, 140);
+            }
+        }
+
+        Paint(160, 50, 6, 110, 90, 140);
+        for (int y = 0; y < 40; y += 10)
+        {
+            for (int x = 120; x < 160; x += 10)
+            {
+                Paint(x, y, 6, 110, 90, 140);
+            }
+        }
+
+        Paint(133, 13, 8, 216, 216, 216);
+        var withGlassAmongNuclei = TissueDetector.Map(image);
+        Paint(133, 13, 8, 200, 30, 40);
+
+        var perPixel = TissueDetector.PixelMap(image, vectorized: true);
+        var map = TissueDetector.Map(image);
+
+        Assert.Equal(0.36, perPixel.Fraction(10, 10, 70, 80), 6);              // per pixel only the nuclei
+        Assert.Equal(1.0, map.Fraction(10, 10, 70, 80));                      // the cells between them are tissue
+        Assert.Equal(0.0, map.Fraction(100, 60, 50, 40));                     // open glass is not, however grey
+        Assert.Equal(36.0 / (30 * 30), map.Fraction(147, 37, 30, 30), 6);     // a lone nucleus does not grow
+        Assert.Equal(1.0, withGlassAmongNuclei.Fraction(133, 13, 8, 8));      // pale among nuclei is filled,
+        Assert.Equal(0.0, map.Fraction(133, 13, 8, 8));                       // ink in the same place is not
+        Assert.Equal(map.Count(0, 0, 200, 100), TissueDetector.Map(image, vectorized: false).Count(0, 0, 200, 100));
     }
 
     private static RgbImage Crop(RgbImage image, int width, int height)
