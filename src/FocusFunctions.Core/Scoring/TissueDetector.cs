@@ -62,33 +62,61 @@ public static class TissueDetector
     {
         int w = image.Width, h = image.Height, stride = w + 1;
         var kinds = Classify(image, vectorized);
-        var perPixel = SummedArea(kinds, w, h);
 
-        // The same table over the filled mask; its first row and column stay zero, every other entry is written.
+        // Summed-area table of the filled mask; its first row and column stay zero, every other entry is written.
+        // The window counts come from running column sums over the window's rows (a row enters at the bottom and
+        // leaves at the top as y moves) and, per row, their prefix sums: one subtraction per pixel.
         var filled = GC.AllocateUninitializedArray<int>(stride * (h + 1));
         Array.Clear(filled, 0, stride);
+        var columns = new int[w];  // tissue pixels per column in rows [top, bottom)
+        var band = new int[stride]; // band[x]: tissue pixels in rows [top, bottom) and columns [0, x)
+        int top = 0, bottom = 0;
         for (int y = 0; y < h; y++)
         {
-            int top = Math.Max(0, y - NeighbourhoodRadius), bottom = Math.Min(h, y + NeighbourhoodRadius + 1);
-            int topRow = top * stride, bottomRow = bottom * stride, rowSum = 0;
-            filled[(y + 1) * stride] = 0;
+            for (; bottom < Math.Min(h, y + NeighbourhoodRadius + 1); bottom++)
+            {
+                AddRow(columns, kinds.AsSpan(bottom * w, w), +1);
+            }
+
+            for (; top < y - NeighbourhoodRadius; top++)
+            {
+                AddRow(columns, kinds.AsSpan(top * w, w), -1);
+            }
+
             for (int x = 0; x < w; x++)
             {
-                var kind = kinds[y * w + x];
+                band[x + 1] = band[x] + columns[x];
+            }
+
+            int rows = bottom - top, rowSum = 0;
+            var rowKinds = kinds.AsSpan(y * w, w);
+            var above = filled.AsSpan(y * stride + 1, w);
+            var here = filled.AsSpan((y + 1) * stride, stride);
+            here[0] = 0;
+            for (int x = 0; x < w; x++)
+            {
+                var kind = rowKinds[x];
                 bool tissue = kind == PixelKind.Tissue;
                 if (kind == PixelKind.GlassLike)
                 {
                     int left = Math.Max(0, x - NeighbourhoodRadius), right = Math.Min(w, x + NeighbourhoodRadius + 1);
-                    int count = perPixel[bottomRow + right] - perPixel[topRow + right] - perPixel[bottomRow + left] + perPixel[topRow + left];
-                    tissue = count * NeighbourhoodShare >= (bottom - top) * (right - left);
+                    tissue = (band[right] - band[left]) * NeighbourhoodShare >= rows * (right - left);
                 }
 
                 rowSum += tissue ? 1 : 0;
-                filled[(y + 1) * stride + x + 1] = filled[y * stride + x + 1] + rowSum;
+                here[x + 1] = above[x] + rowSum;
             }
         }
 
         return new TissueMap(w, h, filled);
+    }
+
+    private static void AddRow(int[] columns, ReadOnlySpan<PixelKind> row, int sign)
+    {
+        for (int x = 0; x < row.Length; x++)
+        {
+            columns[x] += sign * ((int)row[x] & 1); // Tissue is 1; GlassLike 0 and Blocked 2 add nothing
+        }
     }
 
     /// <summary>The per-pixel step alone, as a summed-area table (tests hold it to <see cref="IsTissue"/>).</summary>

@@ -67,7 +67,8 @@ public class TissueDetectorTests
     [Fact]
     public void PixelMap_EveryRgbColour_MatchesThePerPixelRule()
     {
-        // All 2^24 colours, one per pixel, through the mask the tile pipeline uses (vectorised where the CPU allows).
+        // All 2^24 colours, one per pixel, through the per-pixel step the tile pipeline uses (vectorised where the CPU
+        // allows), both as the summed-area table and as pixel kinds (tissue, glass-like, ink).
         const int side = 4096;
         var pixels = new byte[side * side * 3];
         for (int colour = 0; colour < side * side; colour++)
@@ -90,7 +91,7 @@ public class TissueDetectorTests
             }
         }
 
-        Assert.True(wrong == 0, $"{wrong} colours differ from IsTissue, first RGB #{firstWrong:X6}");
+        Assert.True(wrong == 0, $"{wrong} colours differ from the per-pixel rule, first RGB #{firstWrong:X6}");
     }
 
     [Theory]
@@ -166,6 +167,47 @@ public class TissueDetectorTests
         Assert.Equal(1.0, withGlassAmongNuclei.Fraction(133, 13, 8, 8));      // pale among nuclei is filled,
         Assert.Equal(0.0, map.Fraction(133, 13, 8, 8));                       // ink in the same place is not
         Assert.Equal(map.Count(0, 0, 200, 100), TissueDetector.Map(image, vectorized: false).Count(0, 0, 200, 100));
+    }
+
+    [Theory]
+    [InlineData("openslide-os2-vsi-ki67-ihc.png")]
+    [InlineData("background-histolab-no-tissue-red-pen.png")]
+    public void Map_NeighbourhoodStep_MatchesAWindowCountedPixelByPixel(string file)
+    {
+        // A crop with every border case (windows cut by all four edges), against the rule written out naively.
+        var image = Crop(TestImages.LoadShared(file), 97, 61);
+        int r = TissueDetector.NeighbourhoodRadius;
+        var map = TissueDetector.Map(image);
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                var kind = KindAt(image, x, y);
+                bool expected = kind == TissueDetector.PixelKind.Tissue;
+                if (kind == TissueDetector.PixelKind.GlassLike)
+                {
+                    int count = 0, area = 0;
+                    for (int v = Math.Max(0, y - r); v <= Math.Min(image.Height - 1, y + r); v++)
+                    {
+                        for (int u = Math.Max(0, x - r); u <= Math.Min(image.Width - 1, x + r); u++)
+                        {
+                            area++;
+                            count += KindAt(image, u, v) == TissueDetector.PixelKind.Tissue ? 1 : 0;
+                        }
+                    }
+
+                    expected = count * 5 >= area;
+                }
+
+                Assert.True(expected == (map.Count(x, y, 1, 1) == 1), $"{file} ({x}, {y})");
+            }
+        }
+    }
+
+    private static TissueDetector.PixelKind KindAt(RgbImage image, int x, int y)
+    {
+        int i = (y * image.Width + x) * 3;
+        return TissueDetector.Classify(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
     }
 
     private static RgbImage Crop(RgbImage image, int width, int height)
