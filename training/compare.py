@@ -70,9 +70,10 @@ def main(args):
     torch.set_num_threads(args.threads)
     models = {path: evaluate.load_model(path)[0] for path in args.checkpoints}
     draws = []
+    bank = evaluate.held_out_bank()      # the same for every draw: build it once
     for seed in args.seeds:
         t = time.time()
-        val_x, val_z, val_src = evaluate.held_out_set(args.data_dir, seed, args.patch_size, args.stain_shift)
+        val_x, val_z, val_src = evaluate.held_out_set(args.data_dir, seed, args.patch_size, args.stain_shift, bank)
         draws.append(score_draw(models, val_x, val_z, val_src))
         for name, s in draws[-1].items():
             print(f"seed {seed} {name}: R2 {s['r2']:.4f} MAE0-4 {s['mae0to4']:.3f} "

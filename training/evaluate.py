@@ -107,17 +107,22 @@ def per_source(pred, true, sources):
     return out
 
 
-def held_out_set(data_dir, seed=presets.VAL_SEED, size=320, stain_shift="none"):
+def held_out_set(data_dir, seed=presets.VAL_SEED, size=320, stain_shift="none", bank=None):
     """One draw of the held-out evaluation set (every held-out 320 px patch at levels 0..10 plus five random z, with
     the training nuisances); `seed` fixes the draw. A smaller `size` cuts each patch from the top-left of its 320 px
     window before the simulation (to measure how a reading depends on the input size); `stain_shift` re-stains every
-    sample (presets.STAIN_SHIFTS: tissue the models never saw in that colour). Returns (uint8 patches,
-    true |z|, source file per sample)."""
+    sample (presets.STAIN_SHIFTS: tissue the models never saw in that colour); `bank` reuses a PSF bank built by
+    held_out_bank() across draws. Returns (uint8 patches, true |z|, source file per sample)."""
     manifest = utils.load_json(os.path.join(data_dir, "manifest.json"))
     if size > manifest["valPatchSize"]:
         raise ValueError(f"held-out windows are {manifest['valPatchSize']} px; cannot cut {size} px patches from them")
-    bank = defocus.PSFBank(z_max=11.0, dz=0.05)
-    return presets.build_val_set(manifest, data_dir, bank, size, "cpu", seed=seed, stain_shift=stain_shift)
+    return presets.build_val_set(manifest, data_dir, bank or held_out_bank(), size, "cpu", seed=seed,
+                                 stain_shift=stain_shift)
+
+
+def held_out_bank():
+    """The PSF bank the held-out set is simulated with (~5 s to build on 2 cores)."""
+    return defocus.PSFBank(z_max=11.0, dz=0.05)
 
 
 def glass_quadrant(model, sources, data_dir, levels=(0.0, 1.0, 2.0, 4.0, 7.0), per_image=6):

@@ -13,7 +13,7 @@ namespace FocusFunctions.Core.Scoring;
 /// Ki-67 section full of cells came out NoTissue; between nuclei the neighbourhood rule fills it, while open glass,
 /// which has no tissue nearby, stays glass, and ink and black lines never count. Thresholds were set on
 /// ../shared/data/histology: every background image comes out below the patch threshold, every in-focus H&amp;E/IHC
-/// image above it.
+/// image shows tissue.
 /// </summary>
 public static class TissueDetector
 {
@@ -119,10 +119,6 @@ public static class TissueDetector
         }
     }
 
-    /// <summary>The per-pixel step alone, as a summed-area table (tests hold it to <see cref="IsTissue"/>).</summary>
-    internal static TissueMap PixelMap(RgbImage image, bool vectorized) =>
-        new(image.Width, image.Height, SummedArea(Classify(image, vectorized), image.Width, image.Height));
-
     /// <summary>One <see cref="PixelKind"/> per pixel, 16 pixels at a time where the CPU allows.</summary>
     internal static PixelKind[] Classify(RgbImage image, bool vectorized)
     {
@@ -154,29 +150,6 @@ public static class TissueDetector
         }
 
         return kinds;
-    }
-
-    private static int[] SummedArea(PixelKind[] kinds, int w, int h)
-    {
-        int stride = w + 1;
-        // Every entry is written below (row 0 and column 0 explicitly), so skip zeroing 4 MB per 1024² tile.
-        var integral = GC.AllocateUninitializedArray<int>(stride * (h + 1));
-        Array.Clear(integral, 0, stride);
-        for (int y = 0; y < h; y++)
-        {
-            var above = integral.AsSpan(y * stride + 1, w);
-            var here = integral.AsSpan((y + 1) * stride, stride);
-            var rowKinds = kinds.AsSpan(y * w, w);
-            here[0] = 0;
-            int rowSum = 0;
-            for (int x = 0; x < w; x++)
-            {
-                rowSum += rowKinds[x] == PixelKind.Tissue ? 1 : 0;
-                here[x + 1] = above[x] + rowSum;
-            }
-        }
-
-        return integral;
     }
 
     /// <summary>
