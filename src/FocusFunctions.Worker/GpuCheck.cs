@@ -1,58 +1,146 @@
 using System.Globalization;
+using System.Text.Json;
 using FocusFunctions.Core.Inference;
 using FocusFunctions.Core.Scoring;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
 
 namespace FocusFunctions.Worker;
 
 /// <summary>
-/// <c>gpu-check [model.onnx]</c>: scores batches of 320×320 patches with the CUDA and the CPU execution providers of
-/// this image's ONNX Runtime and prints patches/s for each and their ratio. Run it where the worker runs (the
-/// container, scripts/gpu-check.sh) to see that CUDA really is used and what it buys.
+/// <c>gpu-check [model.onnx] [--tiles DIR] [--batches 64,256,1024] [--decode-threads N] [--tile-batch N] [--seconds S]
+/// [--cpu-only] [--json FILE]</c>: measures this image's ONNX Runtime with the CUDA and the CPU execution providers —
+/// model throughput per batch size, GPU memory, and, over real tiles, the worker's own path end to end (parallel
+/// decode and preparation, then shared model batches) and how far CUDA and CPU readings differ. Run it where the
+/// worker runs (the container, scripts/gpu-check.sh, or the bundle of scripts/gpu-bundle.sh).
 /// </summary>
 public static class GpuCheck
 {
-    private static readonly int[] BatchSizes = [16, 64, 256];
-
     public static int Run(string[] args, TextWriter output)
     {
-        string modelPath = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "models", "focus-model.onnx");
-        using var cuda = Load(modelPath, InferenceProvider.Cuda, BatchSizes[^1]);
-        if (cuda.Provider != "CUDA")
+        GpuCheckSettings settings;
+        try
         {
-            output.WriteLine("CUDA execution provider not available (no GPU, or CUDA 13 / cuDNN 9 libraries missing); nothing to compare.");
+            settings = GpuCheckSettings.Parse(args.Skip(1).ToArray());
+        }
+        catch (ArgumentException ex)
+        {
+            output.WriteLine($"gpu-check: {ex.Message}");
+            output.WriteLine(GpuCheckSettings.Usage);
+            return 1;
+        }
+
+        using var cpu = Load(settings, InferenceProvider.Cpu);
+        using var cuda = settings.CpuOnly ? null : Load(settings, InferenceProvider.Cuda);
+        if (cuda is not null && cuda.Provider != "CUDA")
+        {
+            output.WriteLine("CUDA execution provider not available (no GPU, or CUDA 13 / cuDNN 9 libraries missing); nothing to compare. " +
+                "--cpu-only measures the CPU alone.");
             return 3;
         }
 
-        using var cpu = Load(modelPath, InferenceProvider.Cpu, BatchSizes[^1]);
-        int patchLength = 3 * cuda.Card.PatchSize * cuda.Card.PatchSize;
+        var report = new GpuCheckReport
+        {
+            Model = $"{cpu.Card.Name} {cpu.Card.Version}",
+            PatchSize = cpu.Card.PatchSize,
+            CpuCores = Environment.ProcessorCount,
+            Gpu = cuda is null ? null : GpuMemory.Describe(),
+            CudnnConvAlgoSearch = settings.CudnnSearch.ToString(),
+        };
+        output.WriteLine($"model {report.Model}, {report.PatchSize}×{report.PatchSize} patches, {report.CpuCores} CPU cores" +
+            (report.Gpu is null ? ", CPU only" : $", GPU {report.Gpu}"));
+
+        MeasureInference(settings, cpu, cuda, report, output);
+        if (settings.TilesFolder is not null)
+        {
+            var tiles = GpuCheckTiles.Load(settings.TilesFolder);
+            output.WriteLine($"{tiles.Count} tiles from {settings.TilesFolder} ({tiles.Sum(t => t.Bytes.Length) / 1048576.0:F1} MiB encoded), " +
+                $"{settings.DecodeThreads} decode threads, {settings.TileBatch} tiles per batch");
+            var endToEnd = new GpuCheckEndToEnd(settings, tiles, output);
+            endToEnd.MeasureDecode(cpu, report);
+            foreach (int batch in settings.Batches)
+            {
+                endToEnd.Measure(cuda ?? cpu, batch, report);
+            }
+
+            if (cuda is not null)
+            {
+                endToEnd.Measure(cpu, settings.Batches.Max(), report);
+                endToEnd.CompareReadings(cuda, cpu, report);
+            }
+        }
+
+        if (settings.JsonPath is not null)
+        {
+            File.WriteAllText(settings.JsonPath, JsonSerializer.Serialize(report, GpuCheckJson.Default.GpuCheckReport));
+        }
+
+        return 0;
+    }
+
+    private static void MeasureInference(GpuCheckSettings settings, OnnxFocusModel cpu, OnnxFocusModel? cuda, GpuCheckReport report, TextWriter output)
+    {
+        int patchLength = 3 * cpu.Card.PatchSize * cpu.Card.PatchSize;
         var random = new Random(7);
-        var patches = new float[BatchSizes[^1] * patchLength];
+        var patches = new float[settings.Batches.Max() * patchLength];
         for (int i = 0; i < patches.Length; i++)
         {
             patches[i] = (float)random.NextDouble();
         }
 
-        output.WriteLine($"model {cuda.Card.Name} {cuda.Card.Version}, {cuda.Card.PatchSize}×{cuda.Card.PatchSize} patches, CPU threads {Environment.ProcessorCount}");
-        output.WriteLine("batch   CUDA patches/s   CPU patches/s   CUDA/CPU");
-        double best = 0;
-        foreach (int batch in BatchSizes)
+        using var binding = cuda is null ? null
+            : new GpuCheckBinding(settings.ModelPath, new ModelCardShape(cpu.Card.InputName, cpu.Card.OutputName, cpu.Card.PatchSize), settings.CudnnSearch);
+        output.WriteLine($"model only (random patches; cuDNN algorithm search {settings.CudnnSearch}):");
+        output.WriteLine("batch   CUDA patches/s   CUDA pinned   CUDA on-GPU input   CPU patches/s   CUDA/CPU   GPU memory used (MiB)");
+        foreach (int batch in settings.Batches)
         {
-            double onGpu = PatchesPerSecond(cuda, patches, batch);
-            double onCpu = PatchesPerSecond(cpu, patches, batch);
-            best = Math.Max(best, onGpu / onCpu);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{batch,5}   {onGpu,14:F0}   {onCpu,13:F0}   {onGpu / onCpu,8:F1}"));
+            double? onGpu = cuda is null ? null : PatchesPerSecond(cuda, patches, batch, settings.Seconds);
+            double onCpu = PatchesPerSecond(cpu, patches, batch, settings.Seconds);
+            double? pinned = Try(() => binding?.Pinned(patches, batch, settings.Seconds), output);
+            double? onDevice = Try(() => binding?.OnDevice(batch, settings.Seconds), output);
+            long? memory = cuda is null ? null : GpuMemory.UsedMiB();
+            report.Inference.Add(new InferenceRow(batch, onGpu, pinned, onDevice, onCpu, memory));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{batch,5}   {Text(onGpu),14}   {Text(pinned),11}   {Text(onDevice),17}   {onCpu,13:F0}   {Text(onGpu / onCpu, "F1"),8}   {Text(memory),21}"));
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best CUDA/CPU ratio: {best:F1}×"));
-        return 0;
+        if (cuda is not null)
+        {
+            var best = report.Inference.MaxBy(r => r.CudaPatchesPerSecond ?? 0)!;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"best CUDA: {best.CudaPatchesPerSecond:F0} patches/s at batch {best.Batch}; best CUDA/CPU ratio: {report.Inference.Max(r => (r.CudaPatchesPerSecond ?? 0) / r.CpuPatchesPerSecond):F1}×"));
+        }
     }
 
-    private static OnnxFocusModel Load(string modelPath, InferenceProvider provider, int maxBatch) =>
-        new(new ScoringOptions { ModelPath = modelPath, ExecutionProvider = provider, IntraOpThreads = 0, MaxBatchSize = maxBatch }, NullLogger.Instance);
+    internal static string Text(double? value, string format = "F0") =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 
-    /// <summary>Three warm-up runs, then as many runs as fit in about two seconds.</summary>
-    private static double PatchesPerSecond(OnnxFocusModel model, float[] patches, int batch)
+    /// <summary>The IoBinding measurements are an experiment: a failure is reported, not fatal.</summary>
+    private static double? Try(Func<double?> measure, TextWriter output)
+    {
+        try
+        {
+            return measure();
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            output.WriteLine($"  (IoBinding measurement failed: {ex.Message})");
+            return null;
+        }
+    }
+
+    private static OnnxFocusModel Load(GpuCheckSettings settings, InferenceProvider provider) =>
+        new(new ScoringOptions
+        {
+            ModelPath = settings.ModelPath,
+            ExecutionProvider = provider,
+            IntraOpThreads = 0,
+            MaxBatchSize = settings.Batches.Max(),
+            CudnnConvAlgoSearch = settings.CudnnSearch,
+        }, NullLogger.Instance);
+
+    /// <summary>Three warm-up runs, then as many runs as fit in the given seconds (at least three).</summary>
+    private static double PatchesPerSecond(OnnxFocusModel model, float[] patches, int batch, double seconds)
     {
         var results = new float[batch];
         var input = patches.AsMemory(0, batch * 3 * model.Card.PatchSize * model.Card.PatchSize);
@@ -63,7 +151,7 @@ public static class GpuCheck
 
         int runs = 0;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(2) || runs < 3)
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds) || runs < 3)
         {
             model.Predict(input, batch, results);
             runs++;

@@ -113,7 +113,18 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
 
         try
         {
-            sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string>
+            {
+                ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch switch
+                {
+                    CudnnAlgorithmSearch.Exhaustive => "EXHAUSTIVE",
+                    CudnnAlgorithmSearch.Heuristic => "HEURISTIC",
+                    _ => "DEFAULT",
+                },
+            });
+            sessionOptions.AppendExecutionProvider_CUDA(cuda);
             return "CUDA";
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)

@@ -40,6 +40,13 @@ public sealed class ScoringOptions
     public int CudaDeviceId { get; set; }
 
     /// <summary>
+    /// How cuDNN picks convolution algorithms for each new batch shape. ONNX Runtime's own default, Exhaustive, times
+    /// every algorithm per shape; the worker's batches end in a partial run of a new size again and again, and on an
+    /// H200 those searches held end-to-end throughput at 25–35 tiles/s (docs/performance.md).
+    /// </summary>
+    public CudnnAlgorithmSearch CudnnConvAlgoSearch { get; set; } = CudnnAlgorithmSearch.Heuristic;
+
+    /// <summary>
     /// Largest number of patches sent to the model in one run. 1 suits a CPU: one patch's activations stay in cache,
     /// and a batch of 12–16 cost about 10–55 % more per patch in every benchmark run (docs/performance.md). The GPU worker
     /// sets 64, where one large run replaces many small ones.
@@ -63,6 +70,14 @@ public enum InferenceProvider
 {
     Cpu,
     Cuda,
+}
+
+/// <summary>ONNX Runtime's CUDA provider option cudnn_conv_algo_search.</summary>
+public enum CudnnAlgorithmSearch
+{
+    Exhaustive,
+    Heuristic,
+    Default,
 }
 
 public enum TiffPageSelection
