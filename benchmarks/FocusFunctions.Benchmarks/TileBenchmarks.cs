@@ -23,7 +23,7 @@ public class TileBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // The product's CPU default (ScoringOptions.MaxBatchSize = 1: one patch per ONNX Runtime run).
+        // The product's CPU default (OnnxModelOptions.MaxBatchSize = 1: one patch per ONNX Runtime run).
         (_model, _scorer) = BenchmarkInputs.ProductDefault(BenchmarkInputs.ShippedModel);
         _decoded = BenchmarkInputs.Decode(BenchmarkInputs.TilePng);
         _prepared = _scorer.Prepare(_decoded);
@@ -31,8 +31,8 @@ public class TileBenchmarks
         // The model's own MaxBatchSize sets how many patches go into one ONNX Runtime run: 16 = the old default.
         _modelBatched = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: 16);
         _focusNetV2BatchedModel = BenchmarkInputs.LoadModel(BenchmarkInputs.FocusNetV2Model, threads: 1, maxBatch: 16);
-        _batched = BenchmarkInputs.Scorer(_modelBatched, maxBatch: 16);
-        _focusNetV2Batched = BenchmarkInputs.Scorer(_focusNetV2BatchedModel, maxBatch: 16);
+        _batched = BenchmarkInputs.Scorer(_modelBatched);
+        _focusNetV2Batched = BenchmarkInputs.Scorer(_focusNetV2BatchedModel);
     }
 
     [GlobalCleanup]

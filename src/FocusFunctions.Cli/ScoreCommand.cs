@@ -32,7 +32,7 @@ public static class ScoreCommand
         };
         var threshold = new Option<double?>("--threshold")
         {
-            Description = "Reject above this defocus in µm (default 2.0).",
+            Description = $"Reject above this defocus in µm (default {ScoringOptions.DefaultRejectAboveMicrons:0.0}).",
         };
         var map = new Option<string?>("--map")
         {

@@ -66,22 +66,14 @@ public static class ScoreRunner
 
     private static (OnnxFocusModel, TileScorer) CreateScorer(ScoreSettings settings, TextWriter errors)
     {
-        string modelPath = settings.Model.ResolvePath();
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException($"Model file not found at '{modelPath}'.", modelPath);
-        }
-
+        string modelPath = ModelFiles.ResolveExisting(settings.Model.ModelPath);
         var card = settings.Model.ResolveCard(modelPath);
         var options = new ScoringOptions
         {
-            ModelPath = modelPath,
             InputMicronsPerPixel = settings.MicronsPerPixel,
-            RejectAboveMicrons = settings.ThresholdMicrons ?? new ScoringOptions().RejectAboveMicrons,
-            IntraOpThreads = settings.Threads,
-            TiffPage = settings.TiffPage,
+            RejectAboveMicrons = settings.ThresholdMicrons ?? ScoringOptions.DefaultRejectAboveMicrons,
         };
-        var model = new OnnxFocusModel(options, NullLogger.Instance, card);
+        var model = new OnnxFocusModel(new OnnxModelOptions { ModelPath = modelPath, IntraOpThreads = settings.Threads }, NullLogger.Instance, card);
         if (settings.Format == OutputFormat.Table)
         {
             errors.WriteLine($"model {model.Card.Name} {model.Card.Version} on {model.Provider}, {model.Card.MicronsPerPixel} µm/px, threshold {options.RejectAboveMicrons} µm");
@@ -93,7 +85,7 @@ public static class ScoreRunner
             errors.WriteLine($"focus: warning: {input} µm/px is coarser than the model's {model.Card.MicronsPerPixel} µm/px: {TileScorer.CoarseInputAdvice}");
         }
 
-        return (model, new TileScorer(model, Options.Create(options), NullLogger<TileScorer>.Instance));
+        return (model, new TileScorer(model, Options.Create(options), Options.Create(new DecodeOptions { TiffPage = settings.TiffPage }), NullLogger<TileScorer>.Instance));
     }
 
     private static TileScore ScoreOne(TileScorer scorer, InputFile input, ScoreSettings settings)

@@ -49,7 +49,7 @@ public static class GpuCheck
     }
 
     private static OnnxFocusModel Load(string modelPath, InferenceProvider provider, int maxBatch) =>
-        new(new ScoringOptions { ModelPath = modelPath, ExecutionProvider = provider, IntraOpThreads = 0, MaxBatchSize = maxBatch }, NullLogger.Instance);
+        new(new OnnxModelOptions { ModelPath = modelPath, ExecutionProvider = provider, IntraOpThreads = 0, MaxBatchSize = maxBatch }, NullLogger.Instance);
 
     /// <summary>Three warm-up runs, then as many runs as fit in about two seconds.</summary>
     private static double PatchesPerSecond(OnnxFocusModel model, float[] patches, int batch)

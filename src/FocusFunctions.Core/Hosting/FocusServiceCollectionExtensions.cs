@@ -1,9 +1,11 @@
+using FocusFunctions.Core.Imaging;
 using FocusFunctions.Core.Inference;
 using FocusFunctions.Core.Processing;
 using FocusFunctions.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Hosting;
 
@@ -16,6 +18,9 @@ public static class FocusServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFocusServices(this IServiceCollection services)
     {
+        // Model, decode limits and decision are separate concerns that share the "Scoring" section users already set.
+        services.AddOptions<OnnxModelOptions>().BindConfiguration(OnnxModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DecodeOptions>().BindConfiguration(DecodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()

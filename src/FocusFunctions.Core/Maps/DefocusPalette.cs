@@ -1,4 +1,5 @@
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Maps;
 

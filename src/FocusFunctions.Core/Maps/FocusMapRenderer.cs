@@ -1,6 +1,7 @@
 using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Maps;
 
@@ -10,8 +11,6 @@ namespace FocusFunctions.Core.Maps;
 /// </summary>
 public static class FocusMapRenderer
 {
-    public const double DefaultThresholdMicrons = 2.0;
-
     /// <summary>Largest number of cells along one axis of a map.</summary>
     public const int MaxCellsPerAxis = 2048;
 
@@ -23,7 +22,7 @@ public static class FocusMapRenderer
     public static byte[] RenderTile(TileScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        double threshold = score.ThresholdMicrons > 0 ? score.ThresholdMicrons : DefaultThresholdMicrons;
+        double threshold = score.ThresholdMicrons > 0 ? score.ThresholdMicrons : ScoringOptions.DefaultRejectAboveMicrons;
         var cells = score.Grid is { } grid
             ? grid.Patches.Select(p => (p.Column, p.Row, p.DefocusMicrons is { } d ? DefocusPalette.ForDefocus(d, threshold) : DefocusPalette.NoTissue))
             : [(0, 0, DefocusPalette.Failed)];
@@ -31,7 +30,7 @@ public static class FocusMapRenderer
     }
 
     /// <summary>A slide's tiles at their grid positions (X right, Y down); positions without a tile stay white.</summary>
-    public static byte[] RenderMosaic(IEnumerable<(int X, int Y, double? DefocusMicrons, FocusVerdict Verdict)> tiles, double thresholdMicrons = DefaultThresholdMicrons)
+    public static byte[] RenderMosaic(IEnumerable<(int X, int Y, double? DefocusMicrons, FocusVerdict Verdict)> tiles, double thresholdMicrons = ScoringOptions.DefaultRejectAboveMicrons)
     {
         ArgumentNullException.ThrowIfNull(tiles);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(thresholdMicrons);

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using FocusFunctions.Core.Maps;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Processing;
 
@@ -93,6 +94,6 @@ public sealed class SlideQueries(TableClient results)
         double threshold = placed.Max(r => r.ThresholdMicrons);
         return FocusMapRenderer.RenderMosaic(
             placed.Select(r => (r.TileX!.Value, r.TileY!.Value, r.DefocusMicrons, r.VerdictValue)),
-            threshold > 0 ? threshold : FocusMapRenderer.DefaultThresholdMicrons);
+            threshold > 0 ? threshold : ScoringOptions.DefaultRejectAboveMicrons);
     }
 }

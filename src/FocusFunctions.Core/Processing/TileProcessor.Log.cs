@@ -1,3 +1,5 @@
+using FocusFunctions.Core.Scoring;
+
 namespace FocusFunctions.Core.Processing;
 
 public sealed partial class TileProcessor

@@ -39,7 +39,7 @@ public sealed partial class TileProcessor
     {
         var started = Stopwatch.GetTimestamp();
         var blob = state.Blob!;
-        long limit = _scorer.Options.MaxInputBytes;
+        long limit = _scorer.Decoding.MaxInputBytes;
         if (blob.ContentLength > limit)
         {
             // Refused without downloading it.

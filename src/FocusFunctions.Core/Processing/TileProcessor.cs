@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using FocusFunctions.Core.Storage;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Processing;
 

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs.Models;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Processing;
 

@@ -9,11 +9,23 @@ namespace FocusFunctions.App.Tests.Infrastructure;
 /// </summary>
 public sealed class LaplacianFocusModel : IFocusModel
 {
+    public LaplacianFocusModel()
+    {
+    }
+
+    /// <summary>As the ONNX model is, sized by Scoring:MaxBatchSize when the container builds it.</summary>
+    public LaplacianFocusModel(Microsoft.Extensions.Options.IOptions<OnnxModelOptions> options)
+    {
+        MaxBatchSize = options.Value.MaxBatchSize;
+    }
+
     private int _calls;
 
     public ModelCard Card { get; } = new() { Name = "laplacian-test-double", Version = "test-1", MicronsPerPixel = 0.5, PatchSize = 320 };
 
     public string Provider => "CPU";
+
+    public int MaxBatchSize { get; } = 1;
 
     public int Calls => Volatile.Read(ref _calls);
 
