@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using FocusFunctions.Core.Imaging;
 using FocusFunctions.Core.Inference;
 using FocusFunctions.Core.Processing;
@@ -13,8 +14,8 @@ public static class FocusServiceCollectionExtensions
 {
     /// <summary>
     /// Options (validated at start-up), the model, the scorer, storage clients and the tile processor. Needs an
-    /// <see cref="IConfiguration"/> in the container. Register your own <see cref="IFocusModel"/> or
-    /// <see cref="IProcessingFaults"/> first to replace the defaults.
+    /// <see cref="IConfiguration"/> in the container. Register your own <see cref="IFocusModel"/>,
+    /// <see cref="ResultTable"/> or <see cref="TileMover"/> first to replace the defaults (tests wrap their storage clients).
     /// </summary>
     public static IServiceCollection AddFocusServices(this IServiceCollection services)
     {
@@ -32,7 +33,6 @@ public static class FocusServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFocusModel, OnnxFocusModel>();
-        services.TryAddSingleton<IProcessingFaults>(NoProcessingFaults.Instance);
         services.AddSingleton<TileScorer>();
         services.AddSingleton(sp =>
         {
@@ -41,21 +41,19 @@ public static class FocusServiceCollectionExtensions
         });
         services.AddSingleton(sp => new CopySourceAuthorization(sp.GetRequiredService<StorageClientFactory>().Credential, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TileKeyResolver(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.AddSingleton(sp =>
-        {
-            var storage = sp.GetRequiredService<StorageClientFactory>();
-            return ActivatorUtilities.CreateInstance<TileProcessor>(sp, storage.Blobs, storage.ResultsTable);
-        });
+        services.TryAddSingleton(sp => new ResultTable(sp.GetRequiredService<StorageClientFactory>().ResultsTable));
+        services.TryAddSingleton(sp => new TileMover(sp.GetRequiredService<StorageClientFactory>().Blobs, sp.GetRequiredService<CopySourceAuthorization>(),
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TileReader>(sp, TilesContainer(sp)));
+        services.AddSingleton<TileProcessor>();
         services.AddSingleton(sp => new SlideQueries(sp.GetRequiredService<StorageClientFactory>().ResultsTable));
-        services.AddSingleton(sp =>
-        {
-            var storage = sp.GetRequiredService<StorageClientFactory>();
-            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new PendingTileSweeper(storage.Container(options.TilesContainer), storage.ResultsTable, sp.GetRequiredService<TileProcessor>(),
-                sp.GetRequiredService<TileKeyResolver>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
-        });
+        services.AddSingleton(sp => new PendingTileSweeper(TilesContainer(sp), sp.GetRequiredService<ResultTable>(), sp.GetRequiredService<TileProcessor>(),
+            sp.GetRequiredService<TileKeyResolver>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value));
         return services;
     }
+
+    private static BlobContainerClient TilesContainer(IServiceProvider services) =>
+        services.GetRequiredService<StorageClientFactory>().Container(services.GetRequiredService<IOptions<StorageOptions>>().Value.TilesContainer);
 
     // The blob trigger reads %TILES_CONTAINER%; the processor must watch the same container.
     private static void ApplyTriggerSetting(StorageOptions options, IConfiguration configuration)

@@ -1,17 +1,16 @@
 namespace FocusFunctions.App.Tests.Infrastructure;
 
-/// <summary>Fault hooks set per test: a crash, a re-upload, an outage at a chosen point of a tile's processing.</summary>
-public sealed class TestFaults : IProcessingFaults
+/// <summary>
+/// Fault hooks set per test: a crash, a re-upload, an outage at a chosen point of a tile's processing. They run inside
+/// the storage clients the processor is given (<see cref="FaultingStorageClients"/>), so production code has no hooks.
+/// </summary>
+public sealed class TestFaults
 {
+    /// <summary>Runs when the row is about to say Moving: after the result row is written, before the tile is copied.</summary>
     public Func<string, CancellationToken, Task>? BeforeMove { get; set; }
 
+    /// <summary>Runs when the source is about to be deleted: after the copy to the destination.</summary>
     public Func<string, CancellationToken, Task>? AfterCopy { get; set; }
-
-    public Task BeforeMoveAsync(string blobName, CancellationToken cancellationToken) =>
-        BeforeMove?.Invoke(blobName, cancellationToken) ?? Task.CompletedTask;
-
-    public Task AfterCopyAsync(string blobName, CancellationToken cancellationToken) =>
-        AfterCopy?.Invoke(blobName, cancellationToken) ?? Task.CompletedTask;
 }
 
 /// <summary>Stands for the process dying at a fault point.</summary>

@@ -47,12 +47,14 @@ public sealed class TestStorage : IAsyncDisposable
 
     public TableClient Results { get; }
 
-    public TestFaults Faults => (TestFaults)_services.GetRequiredService<IProcessingFaults>();
+    public TestFaults Faults => _services.GetRequiredService<TestFaults>();
 
     public TileProcessor Processor => _services.GetRequiredService<TileProcessor>();
 
     /// <param name="useRealModelIfPresent">Score with the trained ONNX model when models/focus-model.onnx exists.</param>
-    public static async Task<TestStorage> CreateAsync(AzuriteFixture azurite, bool useRealModelIfPresent = false, IDictionary<string, string?>? settings = null)
+    /// <param name="syncCopyLimitBytes">Sources up to this size are copied synchronously (Azure's limit unless given).</param>
+    public static async Task<TestStorage> CreateAsync(AzuriteFixture azurite, bool useRealModelIfPresent = false, IDictionary<string, string?>? settings = null,
+        long syncCopyLimitBytes = TileMover.SyncCopyLimitBytes)
     {
         string id = Guid.NewGuid().ToString("N")[..10];
         var configuration = new Dictionary<string, string?>
@@ -79,7 +81,22 @@ public sealed class TestStorage : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
         services.AddLogging();
-        services.AddSingleton<IProcessingFaults, TestFaults>();
+        // The processor's storage clients run the fault hooks; the tests' own clients (Tiles, Rejected, ...) do not.
+        var faults = new TestFaults();
+        services.AddSingleton(faults);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var client = new FaultingStorageClients.Table(azurite.ConnectionString, options.ResultsTable,
+                StorageClientFactory.WithRetries(new TableClientOptions(), options), faults);
+            return new ResultTable(client);
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var blobs = new FaultingStorageClients.Blobs(azurite.ConnectionString, StorageClientFactory.WithRetries(new BlobClientOptions(), options), faults);
+            return new TileMover(blobs, sp.GetRequiredService<CopySourceAuthorization>(), options, syncCopyLimitBytes);
+        });
         if (!(useRealModelIfPresent && File.Exists(RealModelPath)))
         {
             services.AddSingleton<IFocusModel, LaplacianFocusModel>();

@@ -99,25 +99,16 @@ public sealed class TileProcessorTests(AzuriteFixture azurite)
     public async Task ProcessAsync_TileAboveTheSynchronousCopyLimit_MovedWithAnAsynchronousCopy()
     {
         // Azure copies at most 256 MiB synchronously; lower the limit so a small test tile takes the other path.
-        long limit = TileProcessor.SyncCopyLimitBytes;
-        TileProcessor.SyncCopyLimitBytes = 1000;
-        try
-        {
-            await using var storage = await TestStorage.CreateAsync(azurite);
-            await storage.UploadAsync("slide-2/large.png", TestTiles.Defocused);
+        await using var storage = await TestStorage.CreateAsync(azurite, syncCopyLimitBytes: 1000);
+        await storage.UploadAsync("slide-2/large.png", TestTiles.Defocused);
 
-            var outcome = await storage.Processor.ProcessAsync("slide-2/large.png", CancellationToken.None);
+        var outcome = await storage.Processor.ProcessAsync("slide-2/large.png", CancellationToken.None);
 
-            Assert.Equal((OutcomeKind.Processed, TileLocation.Rejected), (outcome.Kind, outcome.Location));
-            var moved = await storage.Rejected.GetBlobClient("slide-2/large.png").GetPropertiesAsync();
-            Assert.Equal(TestTiles.Defocused.Length, moved.Value.ContentLength);
-            Assert.Equal("OutOfFocus", moved.Value.Metadata[MetadataKeys.Verdict]);
-            Assert.Empty(await TestStorage.NamesAsync(storage.Tiles));
-        }
-        finally
-        {
-            TileProcessor.SyncCopyLimitBytes = limit;
-        }
+        Assert.Equal((OutcomeKind.Processed, TileLocation.Rejected), (outcome.Kind, outcome.Location));
+        var moved = await storage.Rejected.GetBlobClient("slide-2/large.png").GetPropertiesAsync();
+        Assert.Equal(TestTiles.Defocused.Length, moved.Value.ContentLength);
+        Assert.Equal("OutOfFocus", moved.Value.Metadata[MetadataKeys.Verdict]);
+        Assert.Empty(await TestStorage.NamesAsync(storage.Tiles));
     }
 
     [Fact]

@@ -4,11 +4,54 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using FocusFunctions.Core.Storage;
 
 namespace FocusFunctions.Core.Processing;
 
-public sealed partial class TileProcessor
+/// <summary>What became of a move.</summary>
+public enum MoveResult
 {
+    /// <summary>The scored version is in its destination (now, or by an earlier delivery) and gone from tiles.</summary>
+    Moved,
+
+    /// <summary>A newer upload replaced the scored version: it is not ours to move.</summary>
+    SourceChanged,
+
+    /// <summary>The tile was deleted from the tiles container before it could be copied.</summary>
+    SourceVanished,
+}
+
+/// <summary>
+/// Moves a scored tile from the tiles container to rejected or quarantine: a server-side copy of exactly the scored
+/// version (with the verdict as metadata), then a delete of the source only if it is still that version. Every step
+/// is safe to repeat, so a delivery that finds a move cut short simply runs it again.
+/// </summary>
+public sealed class TileMover
+{
+    /// <summary>Azure's synchronous Copy Blob From URL takes sources up to 256 MiB; larger ones are copied asynchronously.</summary>
+    public const long SyncCopyLimitBytes = 256L * 1024 * 1024;
+
+    private readonly BlobContainerClient _tiles;
+    private readonly BlobContainerClient _rejected;
+    private readonly BlobContainerClient _quarantine;
+    private readonly CopySourceAuthorization _copyAuthorization;
+    private readonly long _syncCopyLimitBytes;
+
+    public TileMover(BlobServiceClient blobs, CopySourceAuthorization copyAuthorization, StorageOptions storage)
+        : this(blobs, copyAuthorization, storage, SyncCopyLimitBytes)
+    {
+    }
+
+    /// <param name="syncCopyLimitBytes">Sources up to this size are copied synchronously (the service's limit unless given).</param>
+    public TileMover(BlobServiceClient blobs, CopySourceAuthorization copyAuthorization, StorageOptions storage, long syncCopyLimitBytes)
+    {
+        _tiles = blobs.GetBlobContainerClient(storage.TilesContainer);
+        _rejected = blobs.GetBlobContainerClient(storage.RejectedContainer);
+        _quarantine = blobs.GetBlobContainerClient(storage.QuarantineContainer);
+        _copyAuthorization = copyAuthorization;
+        _syncCopyLimitBytes = syncCopyLimitBytes;
+    }
+
     private enum CopyResult
     {
         Copied,
@@ -16,63 +59,23 @@ public sealed partial class TileProcessor
         SourceGone,
     }
 
-    /// <summary>
-    /// Scored → Moving → copy → delete the source if still the scored version → Done. Every step is safe to repeat, so a
-    /// delivery that finds a row in Scored or Moving simply runs this again.
-    /// </summary>
-    private async Task<TileOutcome?> MoveAsync(FocusResultEntity row, bool resumed, CancellationToken cancellationToken)
+    /// <summary>Moves the version <paramref name="row"/> describes to the row's location.</summary>
+    public async Task<MoveResult> MoveAsync(FocusResultEntity row, CancellationToken cancellationToken)
     {
         var scoredETag = new ETag(row.SourceETag);
-        if (row.StageValue == TileStage.Scored)
-        {
-            row.Stage = nameof(TileStage.Moving);
-            if (!await WriteRowAsync(row, row.ETag, cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-        }
-
-        var destination = row.LocationValue;
         var source = _tiles.GetBlobClient(row.BlobName);
-        var target = ContainerFor(destination).GetBlobClient(row.BlobName);
+        var target = ContainerFor(row.LocationValue).GetBlobClient(row.BlobName);
         switch (await CopyAsync(source, target, row, scoredETag, cancellationToken).ConfigureAwait(false))
         {
             case CopyResult.SourceChanged:
-                // A newer upload replaced the scored version: it is not ours to move; re-read, and score it.
-                LogKeptNewerUpload(_logger, row.BlobName);
-                return null;
-            case CopyResult.SourceGone when !await HoldsCopyOfAsync(target, scoredETag, cancellationToken).ConfigureAwait(false):
-                LogVanished(_logger, row.BlobName);
-                destination = TileLocation.Deleted;
-                row.Error ??= "The tile was deleted from the tiles container before it could be moved.";
-                break;
+                return MoveResult.SourceChanged;
             case CopyResult.SourceGone:
-                // An earlier delivery copied and deleted it but stopped before marking the row Done.
-                break;
+                // Gone from tiles: either an earlier delivery copied and deleted it, or someone else deleted it.
+                return await HoldsCopyOfAsync(target, scoredETag, cancellationToken).ConfigureAwait(false) ? MoveResult.Moved : MoveResult.SourceVanished;
             default:
-                await _faults.AfterCopyAsync(row.BlobName, cancellationToken).ConfigureAwait(false);
-                if (!await DeleteIfUnchangedAsync(source, scoredETag, cancellationToken).ConfigureAwait(false))
-                {
-                    LogKeptNewerUpload(_logger, row.BlobName);
-                    return null;
-                }
-
-                break;
+                return await DeleteIfUnchangedAsync(source, scoredETag, cancellationToken).ConfigureAwait(false) ? MoveResult.Moved : MoveResult.SourceChanged;
         }
-
-        row.Stage = nameof(TileStage.Done);
-        row.Location = destination.ToString();
-        if (!await WriteRowAsync(row, row.ETag, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        LogMoved(_logger, row.BlobName, destination);
-        return Final(row, resumed ? OutcomeKind.Resumed : OutcomeKind.Processed);
     }
-
-    /// <summary>Azure's synchronous Copy Blob From URL takes sources up to 256 MiB; larger ones are copied asynchronously.</summary>
-    internal static long SyncCopyLimitBytes { get; set; } = 256L * 1024 * 1024;
 
     private async Task<CopyResult> CopyAsync(BlobClient source, BlobClient target, FocusResultEntity row, ETag scoredETag, CancellationToken cancellationToken)
     {
@@ -88,7 +91,7 @@ public sealed partial class TileProcessor
                     return CopyResult.SourceChanged;
                 }
 
-                if (properties.ContentLength <= SyncCopyLimitBytes)
+                if (properties.ContentLength <= _syncCopyLimitBytes)
                 {
                     // Synchronous copy: done when the call returns, so the delete that follows never races a pending copy.
                     await target.SyncCopyFromUriAsync(sourceUri, options, cancellationToken).ConfigureAwait(false);
