@@ -58,10 +58,6 @@ public class TileBenchmarks
     [Benchmark]
     public TissueMap TissueMask() => TissueDetector.Map(_decoded);
 
-    /// <summary>The same mask with the per-pixel rule only (what Preprocess used before the vectorised mask).</summary>
-    [Benchmark]
-    public TissueMap TissueMaskPerPixelRule() => TissueDetector.Map(_decoded, vectorized: false);
-
     /// <summary>The tile's tissue patches (prepared once) through the model, and the verdict: the inference share of a tile.</summary>
     [Benchmark]
     public IReadOnlyList<TileScore> InferenceOnly() => _scorer.ScorePrepared([_prepared]);

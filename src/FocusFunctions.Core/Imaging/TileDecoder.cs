@@ -223,11 +223,11 @@ public static class TileDecoder
     /// RGBA → RGB on white. Opaque runs of four pixels drop their alpha bytes with one SSSE3 shuffle (most tiles are
     /// fully opaque; the per-pixel loop was a tenth of a PNG tile's decode); anything else takes the exact formula.
     /// </summary>
-    internal static void CompositeOnWhite(ReadOnlySpan<Rgba32> row, Span<byte> rgb, bool vectorized = true)
+    internal static void CompositeOnWhite(ReadOnlySpan<Rgba32> row, Span<byte> rgb)
     {
         var bytes = MemoryMarshal.AsBytes(row);
         int i = 0;
-        if (vectorized && Ssse3.IsSupported)
+        if (Ssse3.IsSupported)
         {
             var dropAlpha = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
             var alphaBytes = Vector128.Create(0xFF000000u).AsByte();

@@ -119,7 +119,7 @@ public class TileDecoderTests
             var vectorised = new byte[3 * length];
             var scalar = new byte[3 * length];
             TileDecoder.CompositeOnWhite(row, vectorised);
-            TileDecoder.CompositeOnWhite(row, scalar, vectorized: false);
+            CompositeOnWhiteByTheFormula(row, scalar);
             Assert.Equal(scalar, vectorised);
         }
 
@@ -244,5 +244,18 @@ public class TileDecoderTests
     private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
+    }
+
+    /// <summary>RGBA on white, pixel by pixel, as the rule is written: alpha-weighted with white, rounded to nearest.</summary>
+    private static void CompositeOnWhiteByTheFormula(ReadOnlySpan<Rgba32> row, Span<byte> rgb)
+    {
+        for (int i = 0; i < row.Length; i++)
+        {
+            var px = row[i];
+            int a = px.A, white = 255 * (255 - a);
+            rgb[3 * i] = (byte)((px.R * a + white + 127) / 255);
+            rgb[3 * i + 1] = (byte)((px.G * a + white + 127) / 255);
+            rgb[3 * i + 2] = (byte)((px.B * a + white + 127) / 255);
+        }
     }
 }
