@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using FocusFunctions.App.Tests.Infrastructure;
+using FocusFunctions.TestSupport;
 
 namespace FocusFunctions.Cli.Tests;
 

@@ -1,4 +1,4 @@
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.TestSupport;
 
 /// <summary>
 /// Fault hooks set per test: a crash, a re-upload, an outage at a chosen point of a tile's processing. They run inside

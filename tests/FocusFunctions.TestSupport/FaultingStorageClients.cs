@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.TestSupport;
 
 /// <summary>
 /// Real Azure SDK clients (on a connection string) that run a <see cref="TestFaults"/> hook before the one call a fault

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.TestSupport;
 
 /// <summary>
 /// The app's real service wiring (<see cref="FocusServiceCollectionExtensions.AddFocusServices"/>) against Azurite,

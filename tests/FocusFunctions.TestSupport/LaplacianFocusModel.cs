@@ -1,6 +1,6 @@
 using FocusFunctions.Core.Inference;
 
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.TestSupport;
 
 /// <summary>
 /// A stand-in for the trained model (it lands later): pseudo-defocus from the energy of the grey-level Laplacian, which

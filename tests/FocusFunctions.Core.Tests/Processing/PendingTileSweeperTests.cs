@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FocusFunctions.App.Tests.Processing;
+namespace FocusFunctions.Core.Tests.Processing;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class PendingTileSweeperTests(AzuriteFixture azurite)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Blobs;
 
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.Core.Tests.Support;
 
 /// <summary>
 /// The fixture every storage test stands on: test assemblies run in parallel, each starting its own Azurite, so the

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace FocusFunctions.App.Tests.Processing;
+namespace FocusFunctions.Core.Tests.Hosting;
 
 public sealed class FocusServiceCollectionExtensionsTests
 {

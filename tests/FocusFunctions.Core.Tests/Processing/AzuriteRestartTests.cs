@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FocusFunctions.App.Tests.Processing;
+namespace FocusFunctions.Core.Tests.Processing;
 
 /// <summary>
 /// Storage goes away in the middle of a run: Azurite is killed between a tile's score and its move and comes back a

@@ -1,9 +1,8 @@
 using System.Text;
-using FocusFunctions.Core.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.TestSupport;
 
 /// <summary>Tile files for tests: real H&amp;E tiles from ../shared, blurred copies, background, and broken inputs.</summary>
 public static class TestTiles

@@ -1,6 +1,6 @@
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.TestSupport;
 
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     /// <summary>The repository root: the first folder above the test binaries holding FocusFunctions.sln.</summary>
     public static string Root { get; } = FindRoot();

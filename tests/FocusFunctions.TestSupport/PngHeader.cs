@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace FocusFunctions.Core.Tests.Support;
+namespace FocusFunctions.TestSupport;
 
 /// <summary>A PNG that is only a valid signature and IHDR: a header announcing any size, with no pixel data.</summary>
 public static class PngHeader

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using FocusFunctions.Core.Storage;
 
-namespace FocusFunctions.App.Tests.Infrastructure;
+namespace FocusFunctions.TestSupport;
 
 /// <summary>
 /// A real Azurite (npm package from the repository's package.json) on free loopback ports with in-memory persistence,
@@ -205,8 +205,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+/// <summary>
+/// The name of the test collection that shares one Azurite. xUnit reads collection definitions from the test assembly
+/// only, so each test project declares <c>[CollectionDefinition(AzuriteCollection.Name)]</c> on a class of its own.
+/// </summary>
+public static class AzuriteCollection
 {
     public const string Name = "Azurite";
 }

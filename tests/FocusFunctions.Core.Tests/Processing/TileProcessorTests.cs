@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
 
-namespace FocusFunctions.App.Tests.Processing;
+namespace FocusFunctions.Core.Tests.Processing;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class TileProcessorTests(AzuriteFixture azurite)
