@@ -118,7 +118,7 @@ public class TileDecoderTests
             var row = pixels.AsSpan(0, length);
             var vectorised = new byte[3 * length];
             var scalar = new byte[3 * length];
-            TileDecoder.CompositeOnWhite(row, vectorised);
+            RgbaOnWhite.Composite(row, vectorised);
             CompositeOnWhiteByTheFormula(row, scalar);
             Assert.Equal(scalar, vectorised);
         }
@@ -126,7 +126,7 @@ public class TileDecoderTests
         var opaque = new Rgba32(10, 20, 30, 255);
         var half = new Rgba32(0, 100, 200, 128);
         var output = new byte[15];
-        TileDecoder.CompositeOnWhite(new[] { opaque, opaque, opaque, opaque, half }, output);
+        RgbaOnWhite.Composite(new[] { opaque, opaque, opaque, opaque, half }, output);
         Assert.Equal([10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30, 127, 177, 227], output.Select(b => (int)b));
     }
 
