@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using FocusFunctions.TestSupport;
 
@@ -66,6 +67,18 @@ public sealed class ScoreCommandTests : IDisposable
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("path,verdict,defocusMicrons", lines[0]);
         Assert.StartsWith($"\"{odd}\",InFocus,", lines[1]);
+    }
+
+    [Fact]
+    public void Score_CsvAndJson_CarryTheSameColumnsInTheSameOrder()
+    {
+        var csv = Run("score", Shared(Sharp), "--format", "csv").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var json = JsonDocument.Parse(Run("score", Shared(Sharp), "--format", "json").Output.Split('\n')[0]);
+
+        var columns = json.RootElement.EnumerateObject().ToList();
+        Assert.Equal(columns.Select(c => c.Name), csv[0].Split(','));
+        Assert.Equal(columns.Count, csv[1].Split(',').Length);
+        Assert.Equal(columns.Single(c => c.Name == "patchCount").Value.GetInt32().ToString(CultureInfo.InvariantCulture), csv[1].Split(',')[columns.FindIndex(c => c.Name == "patchCount")]);
     }
 
     [Fact]
