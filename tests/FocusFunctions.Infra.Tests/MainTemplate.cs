@@ -5,7 +5,7 @@ namespace FocusFunctions.Infra.Tests;
 /// <summary>infra/main.bicep, compiled and linted once per test run and shared by every test class.</summary>
 public static class MainTemplate
 {
-    public static string BicepFile => Path.Combine(RepoPaths.Infra, "main.bicep");
+    public static string BicepFile => Path.Combine(RepositoryPaths.Infra, "main.bicep");
 
     private static readonly Lazy<BicepResult> BuildResult = new(() => BicepCli.Run("build", BicepFile, "--stdout"));
 

@@ -5,6 +5,17 @@ public static class RepositoryPaths
     /// <summary>The repository root: the first folder above the test binaries holding FocusFunctions.sln.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The shared, read-only folder beside the repository (../shared).</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    /// <summary>The shared JSON schemas (ARM deployment, azure.yaml) the infrastructure tests validate against.</summary>
+    public static string Schemas => Path.Combine(Shared, "schemas");
+
+    public static string Infra => Path.Combine(Root, "infra");
+
+    /// <summary>A path under the repository root.</summary>
+    public static string InRoot(params string[] parts) => Path.Combine([Root, .. parts]);
+
     /// <summary>The shared, read-only open images (../shared/data/histology from the repository root).</summary>
     public static string Histology => Path.Combine(Root, "..", "shared", "data", "histology");
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace FocusFunctions.App.Tests.Processing;
+namespace FocusFunctions.App.Tests;
 
 /// <summary>The documented sample settings must be names the app reads and values it accepts: binding ignores unknown names silently.</summary>
 public sealed class LocalSettingsSampleTests
