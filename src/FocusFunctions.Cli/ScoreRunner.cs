@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using FocusFunctions.Core.Inference;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FocusFunctions.Cli;
 
@@ -16,20 +14,19 @@ public static class ScoreRunner
     public static int Run(ScoreSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         Regex pattern;
-        TileScorer scorer;
-        OnnxFocusModel model;
+        LocalScorer scorer;
         try
         {
             pattern = new Regex(settings.TilePattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            (model, scorer) = CreateScorer(settings, errors);
+            scorer = LocalScorer.Create(settings.Scoring, announce: settings.Format == OutputFormat.Table, errors);
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception ex) when (LocalScorer.IsSetupError(ex))
         {
             errors.WriteLine($"focus: {ex.Message}");
             return ExitUsage;
         }
 
-        using (model)
+        using (scorer)
         {
             var inputs = ExpandInputs(settings.Paths);
             var writer = ResultWriter.For(settings.Format, output);
@@ -39,7 +36,7 @@ public static class ScoreRunner
             foreach (var input in inputs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var score = ScoreOne(scorer, input, settings);
+                var score = scorer.Score(input.Path, input.Problem);
                 results.Add((input.Path, score));
                 writer.Write(input.Path, score);
                 progress.Advance();
@@ -61,56 +58,6 @@ public static class ScoreRunner
             }
 
             return results.Any(r => r.Score.Verdict == FocusVerdict.Failed) ? ExitSomeFailed : ExitAllScored;
-        }
-    }
-
-    private static (OnnxFocusModel, TileScorer) CreateScorer(ScoreSettings settings, TextWriter errors)
-    {
-        string modelPath = settings.Model.ResolvePath();
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException($"Model file not found at '{modelPath}'.", modelPath);
-        }
-
-        var card = settings.Model.ResolveCard(modelPath);
-        var options = new ScoringOptions
-        {
-            ModelPath = modelPath,
-            InputMicronsPerPixel = settings.MicronsPerPixel,
-            RejectAboveMicrons = settings.ThresholdMicrons ?? new ScoringOptions().RejectAboveMicrons,
-            IntraOpThreads = settings.Threads,
-            TiffPage = settings.TiffPage,
-        };
-        var model = new OnnxFocusModel(options, NullLogger.Instance, card);
-        if (settings.Format == OutputFormat.Table)
-        {
-            errors.WriteLine($"model {model.Card.Name} {model.Card.Version} on {model.Provider}, {model.Card.MicronsPerPixel} µm/px, threshold {options.RejectAboveMicrons} µm");
-        }
-
-        if (options.InputMicronsPerPixel is double input && TileScorer.IsCoarserThanModel(input, model.Card.MicronsPerPixel))
-        {
-            // On stderr in every format, so JSON and CSV output stay machine-readable.
-            errors.WriteLine($"focus: warning: {input} µm/px is coarser than the model's {model.Card.MicronsPerPixel} µm/px: {TileScorer.CoarseInputAdvice}");
-        }
-
-        return (model, new TileScorer(model, Options.Create(options), NullLogger<TileScorer>.Instance));
-    }
-
-    private static TileScore ScoreOne(TileScorer scorer, InputFile input, ScoreSettings settings)
-    {
-        if (input.Problem is not null)
-        {
-            return scorer.Failed(input.Problem, settings.MicronsPerPixel, settings.ThresholdMicrons);
-        }
-
-        try
-        {
-            using var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return scorer.Score(stream, settings.MicronsPerPixel, settings.ThresholdMicrons);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return scorer.Failed($"Cannot read the file: {ex.Message}", settings.MicronsPerPixel, settings.ThresholdMicrons);
         }
     }
 
