@@ -5,7 +5,7 @@ namespace FocusFunctions.Cli;
 /// <summary>Runs <c>focus score</c>: every input gets exactly one result; a bad file never stops the others.</summary>
 public static class ScoreRunner
 {
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"];
+    internal static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"];
 
     public const int ExitAllScored = 0;
     public const int ExitUsage = 1;
@@ -70,10 +70,7 @@ public static class ScoreRunner
         {
             if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal)
-                    .ToList();
+                var files = ImagesIn(path);
                 if (files.Count == 0)
                 {
                     inputs.Add(new InputFile(path, "The folder holds no .png, .jpg, .tif or .bmp files."));
@@ -93,4 +90,10 @@ public static class ScoreRunner
 
         return inputs;
     }
+
+    /// <summary>The images under <paramref name="folder"/>, recursively, in ordinal order.</summary>
+    internal static List<string> ImagesIn(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+        .Order(StringComparer.Ordinal)
+        .ToList();
 }
