@@ -39,7 +39,7 @@ public static class EvaluationWriter
         double? RocAuc, double[]? RocAucCi95, double? PrAuc, double[]? PrAucCi95,
         double? BalancedAccuracy, Counts? Confusion, double? BestThresholdMicrons, double? BestBalancedAccuracy,
         double? Spearman, double[]? SpearmanCi95, double? Pearson, double[]? PearsonCi95, double? Mae,
-        IReadOnlyList<TileRow>? Tiles)
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TileRow>? Tiles)
     {
         public static Summary From(LabelSet labels, EvaluationReport r, IReadOnlyList<TileRow>? tiles) => new(
             labels.Layout, r.LabelKind, r.Count, r.ScoredCount, r.Count - r.ScoredCount, r.Verdicts,

@@ -47,17 +47,28 @@ public static class EvaluationPlot
             Canvas.Line(image, X(a.FalsePositiveRate, 1), Y(a.TruePositiveRate, 1), X(b.FalsePositiveRate, 1), Y(b.TruePositiveRate, 1), 2, Curve);
         }
 
-        if (report.Confusion is { } now && report.RocAuc is not null)
+        if (report.Confusion is not { } now || report.RocAuc is null || report.BestThresholdMicrons is not double best)
         {
-            Mark(image, X(now.FalsePositiveRate, 1), Y(now.TruePositiveRate, 1), DefocusPalette.Ink, $"NOW {Number(report.ThresholdMicrons, "0.00")} UM", below: true);
+            return;
         }
 
-        if (report.BestThresholdMicrons is double best && report.Roc.Count > 0)
+        // The ROC point that calls the same tiles out of focus as the best threshold: the lowest curve threshold above it.
+        var bestPoint = report.Roc.Last(p => p.ThresholdMicrons > best);
+        var (nowX, nowY) = (X(now.FalsePositiveRate, 1), Y(now.TruePositiveRate, 1));
+        var (bestX, bestY) = (X(bestPoint.FalsePositiveRate, 1), Y(bestPoint.TruePositiveRate, 1));
+        // Current: a hollow square; best: a filled one inside it when they coincide. Labels stacked, never overlapping.
+        Canvas.Fill(image, (int)nowX - 8, (int)nowY - 8, 17, 17, DefocusPalette.Ink);
+        Canvas.Fill(image, (int)nowX - 6, (int)nowY - 6, 13, 13, DefocusPalette.Background);
+        Canvas.Fill(image, (int)bestX - 4, (int)bestY - 4, 9, 9, Best);
+        int bestLabelY = LabelY(bestY);
+        int nowLabelY = LabelY(nowY);
+        if (Math.Abs(nowLabelY - bestLabelY) < 14 && Math.Abs(nowX - bestX) < 160)
         {
-            // The ROC point that calls the same tiles out of focus: the lowest curve threshold still above the best one.
-            var point = report.Roc.Last(p => p.ThresholdMicrons > best);
-            Mark(image, X(point.FalsePositiveRate, 1), Y(point.TruePositiveRate, 1), Best, $"BEST {Number(best, "0.00")} UM", below: false);
+            nowLabelY = bestLabelY + 14;
         }
+
+        Label(image, bestX, bestLabelY, Best, $"BEST {Number(best, "0.00")} UM");
+        Label(image, nowX, nowLabelY, DefocusPalette.Ink, $"NOW {Number(report.ThresholdMicrons, "0.00")} UM");
     }
 
     private static void DrawScatter(Image<Rgb24> image, EvaluationReport report, IReadOnlyList<LabelledPrediction> tiles)
@@ -115,13 +126,10 @@ public static class EvaluationPlot
         Canvas.Line(image, Left, Top + Side, Left + Side, Top + Side, 2, DefocusPalette.Ink);
     }
 
-    private static void Mark(Image<Rgb24> image, double x, double y, Rgb24 colour, string label, bool below)
-    {
-        Canvas.Fill(image, (int)x - 5, (int)y - 5, 11, 11, colour);
-        int textX = Math.Clamp((int)x + 10, Left + 4, Left + Side - BitmapFont.Measure(label, TextScale));
-        int textY = Math.Clamp((int)y + (below ? 10 : -20), Top + 2, Top + Side - 14);
-        BitmapFont.Draw(image, label, textX, textY, TextScale, colour);
-    }
+    private static int LabelY(double y) => Math.Clamp((int)y + 12, Top + 4, Top + Side - 28);
+
+    private static void Label(Image<Rgb24> image, double x, int y, Rgb24 colour, string text) =>
+        BitmapFont.Draw(image, text, Math.Clamp((int)x + 14, Left + 4, Left + Side - BitmapFont.Measure(text, TextScale)), y, TextScale, colour);
 
     private static IEnumerable<double> Ticks(double max, double step)
     {
