@@ -11,10 +11,10 @@ public static class EvaluateCommand
         {
             Description = "A folder with in-focus/ and out-of-focus/, or a label list: CSV with a header (path and label, defocus_um or z), or the TCGA@Focus or FocusPath list as published.",
         };
-        var format = new Option<OutputFormat>("--format", "-f")
+        var format = new Option<SummaryFormat>("--format", "-f")
         {
             Description = "table for people; json (one summary object) for programs.",
-            DefaultValueFactory = _ => OutputFormat.Table,
+            DefaultValueFactory = _ => SummaryFormat.Table,
         };
         var perTile = new Option<bool>("--per-tile") { Description = "Also list every tile: its label, verdict and defocus." };
         var plot = new Option<string?>("--plot") { Description = "Write a PNG: the ROC curve for in/out labels, predicted against label for continuous ones." };
@@ -35,7 +35,7 @@ public static class EvaluateCommand
         {
             var settings = new EvaluateSettings(
                 parseResult.GetValue(input)!,
-                parseResult.GetValue(format),
+                parseResult.GetValue(format) == SummaryFormat.Json ? OutputFormat.Json : OutputFormat.Table,
                 parseResult.GetValue(perTile),
                 parseResult.GetValue(plot),
                 parseResult.GetValue(writeSettings),
@@ -47,6 +47,13 @@ public static class EvaluateCommand
         });
         return command;
     }
+}
+
+/// <summary>evaluate prints one summary, so it has no CSV; per-tile rows come with --per-tile.</summary>
+public enum SummaryFormat
+{
+    Table,
+    Json,
 }
 
 public sealed record EvaluateSettings(

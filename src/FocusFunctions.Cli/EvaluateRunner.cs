@@ -11,12 +11,6 @@ public static class EvaluateRunner
 
     public static int Run(EvaluateSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
-        if (settings.Format == OutputFormat.Csv)
-        {
-            errors.WriteLine("focus: evaluate prints --format table or json (per-tile rows with --per-tile).");
-            return ScoreRunner.ExitUsage;
-        }
-
         LabelSet labels;
         LocalScorer scorer;
         try
