@@ -92,7 +92,7 @@ public static class BinaryMetrics
     public static (double ThresholdMicrons, double BalancedAccuracy) BestThreshold(IReadOnlyList<double> scores, IReadOnlyList<bool> outOfFocus)
     {
         var (positives, negatives) = Count(scores, outOfFocus);
-        var ascending = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
+        var ascending = Ascending(scores);
         double bestThreshold = scores[ascending[^1]], bestAccuracy = 0.5;
         int inFocusAtOrBelow = 0, outOfFocusAtOrBelow = 0;
         for (int k = 0; k < ascending.Length - 1; k++)
@@ -122,14 +122,15 @@ public static class BinaryMetrics
         return (bestThreshold, bestAccuracy);
     }
 
-    /// <summary>Cumulative counts after each group of tied scores, highest score first.</summary>
+    /// <summary>Cumulative counts after each group of tied scores, highest score first (the ascending order walked backwards).</summary>
     private static IEnumerable<(double Threshold, int TruePositives, int FalsePositives)> Sweep(IReadOnlyList<double> scores, IReadOnlyList<bool> outOfFocus)
     {
-        var descending = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ToArray();
+        var ascending = Ascending(scores);
         int truePositives = 0, falsePositives = 0;
-        for (int k = 0; k < descending.Length; k++)
+        for (int k = 0; k < ascending.Length; k++)
         {
-            if (outOfFocus[descending[k]])
+            int tile = ascending[^(k + 1)];
+            if (outOfFocus[tile])
             {
                 truePositives++;
             }
@@ -138,11 +139,20 @@ public static class BinaryMetrics
                 falsePositives++;
             }
 
-            if (k == descending.Length - 1 || scores[descending[k + 1]] != scores[descending[k]])
+            if (k == ascending.Length - 1 || scores[ascending[^(k + 2)]] != scores[tile])
             {
-                yield return (scores[descending[k]], truePositives, falsePositives);
+                yield return (scores[tile], truePositives, falsePositives);
             }
         }
+    }
+
+    /// <summary>Tile indices by ascending score (Array.Sort on a key copy: the bootstrap sorts thousands of times).</summary>
+    private static int[] Ascending(IReadOnlyList<double> scores)
+    {
+        var keys = scores.ToArray();
+        var indices = Enumerable.Range(0, keys.Length).ToArray();
+        Array.Sort(keys, indices);
+        return indices;
     }
 
     private static (int Positives, int Negatives) Count(IReadOnlyList<double> scores, IReadOnlyList<bool> outOfFocus)
