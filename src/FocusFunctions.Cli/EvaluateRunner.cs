@@ -11,6 +11,12 @@ public static class EvaluateRunner
 
     public static int Run(EvaluateSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
+        if (settings.Scoring.EffectiveThresholdMicrons <= 0)
+        {
+            errors.WriteLine("focus: --threshold must be above 0 µm.");
+            return ScoreRunner.ExitUsage;
+        }
+
         LabelSet labels;
         LocalScorer scorer;
         try
@@ -22,6 +28,11 @@ public static class EvaluateRunner
         {
             errors.WriteLine($"focus: {ex.Message}");
             return ScoreRunner.ExitUsage;
+        }
+
+        if (settings.ZStepMicrons is not null && labels.Kind == LabelKind.Binary)
+        {
+            errors.WriteLine("focus: warning: --z-step-microns is ignored: these labels are in/out, not z levels.");
         }
 
         var tiles = new List<EvaluatedTile>(labels.Tiles.Count);

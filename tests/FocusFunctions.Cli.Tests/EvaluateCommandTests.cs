@@ -165,6 +165,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [InlineData("bad-label", "line 3: label 'maybe' is not in, out, 0 or 1")]
     [InlineData("csv-format", "'csv'")]
     [InlineData("unknown-list", "not a recognised label list")]
+    [InlineData("zero-threshold", "--threshold must be above 0")]
     public void UnreadableInput_IsAUsageError(string kind, string message)
     {
         string input = _folder;
@@ -177,6 +178,9 @@ public sealed class EvaluateCommandTests : IDisposable
                 break;
             case "csv-format":
                 extra = ["--format", "csv"];
+                break;
+            case "zero-threshold":
+                extra = ["--threshold", "0"];
                 break;
             case "unknown-list":
                 input = Path.Combine(_folder, "list.txt");
