@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FocusFunctions.Core.Inference;
 
 namespace FocusFunctions.Cli;
 
@@ -26,14 +25,6 @@ public static class ScoreCommand
             Description = "table for people; json (one object per line) or csv for programs.",
             DefaultValueFactory = _ => OutputFormat.Table,
         };
-        var micronsPerPixel = new Option<double?>("--microns-per-pixel")
-        {
-            Description = "Pixel size of the inputs in µm (default: the model's, i.e. no resampling).",
-        };
-        var threshold = new Option<double?>("--threshold")
-        {
-            Description = $"Reject above this defocus in µm (default {ScoringOptions.DefaultRejectAboveMicrons:0.0}).",
-        };
         var map = new Option<string?>("--map")
         {
             Description = "Write a PNG focus map: the patch grid of one tile, or a slide mosaic for a folder of tiles named with grid positions.",
@@ -43,36 +34,22 @@ public static class ScoreCommand
             Description = "Regex with named groups x and y that finds a tile's grid position in its file name, for mosaics.",
             DefaultValueFactory = _ => TilePosition.DefaultPattern,
         };
-        var tiffPage = new Option<TiffPageSelection>("--tiff-page")
-        {
-            Description = "Multi-page TIFF: first page, or the sharpest page of a z-stack.",
-            DefaultValueFactory = _ => TiffPageSelection.First,
-        };
-        var threads = new Option<int>("--threads")
-        {
-            Description = "ONNX Runtime intra-op threads (0 = all cores).",
-            DefaultValueFactory = _ => 0,
-        };
-        var model = ModelOptions.Create();
+        var scoring = new ScoringCommandOptions();
 
         var command = new Command("score", "Score tiles for defocus and print a verdict per tile.")
         {
-            paths, format, micronsPerPixel, threshold, map, tilePattern, tiffPage, threads,
+            paths, format, map, tilePattern,
         };
-        model.AddTo(command);
+        scoring.AddTo(command);
 
         command.SetAction((parseResult, cancellationToken) =>
         {
             var settings = new ScoreSettings(
                 parseResult.GetValue(paths) ?? [],
                 parseResult.GetValue(format),
-                parseResult.GetValue(micronsPerPixel),
-                parseResult.GetValue(threshold),
                 parseResult.GetValue(map),
                 parseResult.GetValue(tilePattern) ?? TilePosition.DefaultPattern,
-                parseResult.GetValue(tiffPage),
-                parseResult.GetValue(threads),
-                model.Read(parseResult));
+                scoring.Read(parseResult));
             var invocation = parseResult.InvocationConfiguration;
             return Task.FromResult(ScoreRunner.Run(settings, invocation.Output, invocation.Error, cancellationToken));
         });
@@ -90,10 +67,6 @@ public enum OutputFormat
 public sealed record ScoreSettings(
     string[] Paths,
     OutputFormat Format,
-    double? MicronsPerPixel,
-    double? ThresholdMicrons,
     string? MapPath,
     string TilePattern,
-    TiffPageSelection TiffPage,
-    int Threads,
-    ModelSelection Model);
+    ScoringSettings Scoring);

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FocusFunctions.TestSupport;
@@ -174,13 +173,5 @@ public sealed class ScoreCommandTests : IDisposable
 
     private static string Shared(string file) => Path.Combine(RepositoryPaths.Histology, file);
 
-    private static (int Exit, string Output, string Errors) Run(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(ScoreCommand.Create());
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = errors });
-        return (exit, output.ToString(), errors.ToString());
-    }
+    private static (int Exit, string Output, string Errors) Run(params string[] args) => CommandInvoker.Invoke(ScoreCommand.Create(), args);
 }

@@ -18,4 +18,21 @@ internal static class Canvas
             }
         }
     }
+
+    /// <summary>A straight line of square dots <paramref name="width"/> pixels wide; dashed in runs of <paramref name="dash"/> dots when above 0.</summary>
+    public static void Line(Image<Rgb24> image, double x0, double y0, double x1, double y1, int width, Rgb24 colour, int dash = 0)
+    {
+        int steps = (int)Math.Ceiling(Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0)));
+        for (int i = 0; i <= steps; i++)
+        {
+            if (dash > 0 && i / dash % 2 == 1)
+            {
+                continue;
+            }
+
+            double t = steps == 0 ? 0 : (double)i / steps;
+            int x = (int)Math.Round(x0 + (x1 - x0) * t) - width / 2, y = (int)Math.Round(y0 + (y1 - y0) * t) - width / 2;
+            Fill(image, x, y, width, width, colour);
+        }
+    }
 }
