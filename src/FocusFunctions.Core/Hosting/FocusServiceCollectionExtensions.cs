@@ -1,5 +1,6 @@
 using FocusFunctions.Core.Inference;
 using FocusFunctions.Core.Processing;
+using FocusFunctions.Core.Reports;
 using FocusFunctions.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,7 @@ public static class FocusServiceCollectionExtensions
             return ActivatorUtilities.CreateInstance<TileProcessor>(sp, storage.Blobs, storage.ResultsTable);
         });
         services.AddSingleton(sp => new SlideQueries(sp.GetRequiredService<StorageClientFactory>().ResultsTable));
+        services.AddSingleton<SlideReportLoader>();
         services.AddSingleton(sp =>
         {
             var storage = sp.GetRequiredService<StorageClientFactory>();
