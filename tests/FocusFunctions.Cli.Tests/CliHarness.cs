@@ -44,6 +44,7 @@ public sealed class CliHarness : IAsyncLifetime
         var root = new RootCommand("focus (test)");
         root.Subcommands.Add(ProcessCommand.Create(_ => new LaplacianFocusModel()));
         root.Subcommands.Add(ResultsCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(UploadCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         var output = new StringWriter();
