@@ -30,6 +30,33 @@ public static class ReportThumbnails
         return Math.Clamp(side, MinSide, MaxSide);
     }
 
+    /// <summary>Decodes and shrinks a tile file for a picture (the CLI's mosaic); null when it cannot be decoded.</summary>
+    public static Image<Rgb24>? LoadSmall(string path, int side)
+    {
+        try
+        {
+            var image = Image.Load<Rgb24>(path);
+            Shrink(image, side);
+            return image;
+        }
+        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Shrinks <paramref name="image"/> in place so its longer side is at most <paramref name="side"/> (area averaging).</summary>
+    public static void Shrink(Image<Rgb24> image, int side)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfLessThan(side, 1);
+        double scale = Math.Min(1.0, (double)side / Math.Max(image.Width, image.Height));
+        if (scale < 1.0)
+        {
+            image.Mutate(x => x.Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)), KnownResamplers.Box));
+        }
+    }
+
     /// <summary>A thumbnail of an encoded image; null when it cannot be decoded (the report says the tile failed).</summary>
     public static byte[]? FromEncoded(Stream encoded, int side)
     {
@@ -48,14 +75,7 @@ public static class ReportThumbnails
     /// <summary>Shrinks <paramref name="image"/> in place so its longer side is at most <paramref name="side"/>, then encodes it.</summary>
     public static byte[] FromImage(Image<Rgb24> image, int side)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentOutOfRangeException.ThrowIfLessThan(side, 1);
-        double scale = Math.Min(1.0, (double)side / Math.Max(image.Width, image.Height));
-        if (scale < 1.0)
-        {
-            image.Mutate(x => x.Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)), KnownResamplers.Box));
-        }
-
+        Shrink(image, side);
         using var jpeg = new MemoryStream();
         image.SaveAsJpeg(jpeg, new JpegEncoder { Quality = Quality });
         return jpeg.ToArray();

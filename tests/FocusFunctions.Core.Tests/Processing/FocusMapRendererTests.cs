@@ -63,6 +63,21 @@ public sealed class FocusMapRendererTests
     }
 
     [Fact]
+    public void RenderMosaic_TileWithPicture_PictureInsideAFrameOfItsColour()
+    {
+        using var picture = new Image<Rgb24>(100, 50, new Rgb24(200, 10, 10));
+        var tiles = new[] { (X: 3, Y: 4, DefocusMicrons: (double?)5.0, Verdict: FocusVerdict.OutOfFocus), (X: 4, Y: 4, DefocusMicrons: (double?)0.0, Verdict: FocusVerdict.InFocus) };
+
+        using var map = Image.Load<Rgb24>(FocusMapRenderer.RenderMosaic(tiles, 2.0, new Dictionary<(int X, int Y), Image<Rgb24>> { [(3, 4)] = picture }));
+
+        // Cells of 64 px: a frame of 63 / 8 = 7 px in the tile's colour, the picture inside; no picture, all colour.
+        Assert.Equal(DefocusPalette.Blurred, map[8 + 2, 8 + 32]);
+        Assert.Equal(new Rgb24(200, 10, 10), map[8 + 32, 8 + 32]);
+        Assert.Equal(DefocusPalette.Sharp, map[8 + 64 + 32, 8 + 32]);
+        Assert.Equal((100, 50), (picture.Width, picture.Height));
+    }
+
+    [Fact]
     public void RenderMosaic_NoTiles_Throws()
     {
         Assert.Throws<ArgumentException>(() => FocusMapRenderer.RenderMosaic([]));
