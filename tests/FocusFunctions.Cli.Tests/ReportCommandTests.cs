@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.RegularExpressions;
 using FocusFunctions.App.Tests.Infrastructure;
 
@@ -78,13 +77,5 @@ public sealed class ReportCommandTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(_folder, "r.html")));
     }
 
-    private static (int Exit, string Output, string Errors) RunLocal(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(ReportCommand.Create());
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = errors });
-        return (exit, output.ToString(), errors.ToString());
-    }
+    private static (int Exit, string Output, string Errors) RunLocal(params string[] args) => CliHarness.RunLocal(ReportCommand.Create(), args);
 }

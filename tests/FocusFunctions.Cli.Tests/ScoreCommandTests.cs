@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using FocusFunctions.App.Tests.Infrastructure;
 
@@ -161,13 +160,5 @@ public sealed class ScoreCommandTests : IDisposable
 
     private static string Shared(string file) => Path.Combine(RepositoryPaths.Histology, file);
 
-    private static (int Exit, string Output, string Errors) Run(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(ScoreCommand.Create());
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = errors });
-        return (exit, output.ToString(), errors.ToString());
-    }
+    private static (int Exit, string Output, string Errors) Run(params string[] args) => CliHarness.RunLocal(ScoreCommand.Create(), args);
 }
