@@ -36,7 +36,7 @@ public static class LocalReport
         try
         {
             using var stream = File.OpenRead(path);
-            return ReportThumbnails.FromEncoded(stream, side);
+            return ReportThumbnails.FromEncoded(stream, side, new ScoringOptions().MaxInputPixels);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -57,17 +57,29 @@ public static class ReportThumbnails
         }
     }
 
-    /// <summary>A thumbnail of an encoded image; null when it cannot be decoded (the report says the tile failed).</summary>
-    public static byte[]? FromEncoded(Stream encoded, int side)
+    /// <summary>
+    /// A thumbnail of an encoded image; null when it cannot be decoded or declares more than
+    /// <paramref name="maxPixels"/> (the scorer's <see cref="ScoringOptions.MaxInputPixels"/>; a failed tile in quarantine may be a decompression bomb: its header is read first).
+    /// </summary>
+    public static byte[]? FromEncoded(Stream encoded, int side, long maxPixels)
     {
         ArgumentNullException.ThrowIfNull(encoded);
         try
         {
+            var info = Image.Identify(encoded);
+            if (info is null || (long)info.Width * info.Height > maxPixels)
+            {
+                return null;
+            }
+
+            encoded.Position = 0;
             using var image = Image.Load<Rgb24>(encoded);
             return FromImage(image, side);
         }
-        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidDataException or IOException)
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
+            // Whatever a broken file makes the decoder throw, the page shows the tile without a picture; its row
+            // already carries the reason it failed.
             return null;
         }
     }

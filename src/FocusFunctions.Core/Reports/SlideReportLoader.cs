@@ -9,7 +9,7 @@ namespace FocusFunctions.Core.Reports;
 /// A slide's report from storage: the result rows the HTTP API reads, and a thumbnail of each tile read from the
 /// container its row says it is in now (tiles, rejected or quarantine).
 /// </summary>
-public sealed class SlideReportLoader(SlideQueries queries, StorageClientFactory clients, IOptions<StorageOptions> options)
+public sealed class SlideReportLoader(SlideQueries queries, StorageClientFactory clients, IOptions<StorageOptions> options, IOptions<ScoringOptions> scoring)
 {
     private const int DownloadParallelism = 8;
 
@@ -53,7 +53,7 @@ public sealed class SlideReportLoader(SlideQueries queries, StorageClientFactory
         {
             var download = await clients.Container(container).GetBlobClient(row.BlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
             using var content = download.Value.Content.ToStream();
-            return ReportThumbnails.FromEncoded(content, side);
+            return ReportThumbnails.FromEncoded(content, side, scoring.Value.MaxInputPixels);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

@@ -42,7 +42,24 @@ public sealed class ReportSizeTests
     [Fact]
     public void FromEncoded_NotAnImage_Null()
     {
-        Assert.Null(ReportThumbnails.FromEncoded(new MemoryStream([0x89, 0x50, 0x4E, 0x47, 1, 2, 3]), 64));
+        Assert.Null(ReportThumbnails.FromEncoded(new MemoryStream([0x89, 0x50, 0x4E, 0x47, 1, 2, 3]), 64, 100_000_000));
+    }
+
+    [Fact]
+    public void FromEncoded_HeaderDeclaringMorePixelsThanAllowed_NullWithoutDecoding()
+    {
+        Assert.Null(ReportThumbnails.FromEncoded(new MemoryStream(PngHeader.Declaring(100_000, 100_000)), 64, 100_000_000));
+    }
+
+    [Fact]
+    public void FromEncoded_Png_JpegThumbnail()
+    {
+        using var image = TestImages.Texture(300, 300);
+        var png = new MemoryStream(TestImages.Encode(image, new SixLabors.ImageSharp.Formats.Png.PngEncoder()));
+
+        using var thumbnail = Image.Load<Rgb24>(ReportThumbnails.FromEncoded(png, 64, 100_000_000)!, out var format);
+
+        Assert.Equal(("JPEG", 64), (format.Name, thumbnail.Width));
     }
 
     [Fact]
