@@ -23,8 +23,7 @@ public sealed class SlideReportBrowserTests(AzuriteFixture azurite, ChromiumFixt
         Assert.Equal(4, await session.EvalAsync<int>("[...document.images].filter(i => i.complete && i.naturalWidth > 0).length"));
         Assert.Equal("Rescan 1 tile, review 1", await session.EvalAsync<string>("document.getElementById('slide-verdict').textContent"));
 
-        string screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "slide-report.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        string screenshot = Artifact("slide-report.png");
         await session.Page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot shows the page");
     }
@@ -45,6 +44,7 @@ public sealed class SlideReportBrowserTests(AzuriteFixture azurite, ChromiumFixt
         Assert.Contains("Rejected", facts);
         Assert.Equal(row.GridColumns * row.GridRows, await session.EvalAsync<int>("document.querySelectorAll('#tile-dialog-patches div').length"));
         Assert.Empty(session.ConsoleErrors);
+        await session.Page.ScreenshotAsync(Artifact("slide-report-tile.png"));
     }
 
     [Fact]
@@ -59,6 +59,11 @@ public sealed class SlideReportBrowserTests(AzuriteFixture azurite, ChromiumFixt
 
         Assert.NotEmpty(page);
         Assert.Equal(api.EnumerateArray().Select(t => t.GetProperty("blobName").GetString()), page);
+        string csv = await session.EvalAsync<string>("atob(document.getElementById('download-rescan').href.split(',')[1])");
+        Assert.Equal(page, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[0]));
+        await session.Page.ClickAsync("#copy-rescan");
+        Assert.NotEmpty(await session.EvalAsync<string>("document.getElementById('copy-status').textContent"));
+        Assert.Empty(session.ConsoleErrors);
     }
 
     [Fact]
@@ -93,6 +98,10 @@ public sealed class SlideReportBrowserTests(AzuriteFixture azurite, ChromiumFixt
         Assert.Equal("none", await session.EvalAsync<string>("getComputedStyle(document.querySelector('.tile .ov')).display"));
         Assert.Empty(session.ConsoleErrors);
     }
+
+    /// <summary>Screenshots go beside the test binaries (bin/ is not committed).</summary>
+    private static string Artifact(string name) =>
+        Path.Combine(Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName, name);
 
     private async Task<ReportPageSession> OpenAsync(TestStorage storage)
     {

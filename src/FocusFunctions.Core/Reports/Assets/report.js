@@ -43,6 +43,7 @@
     var patches = document.getElementById("tile-dialog-patches");
     patches.replaceChildren();
     patches.style.gridTemplateColumns = "repeat(" + Math.max(1, tile.columns) + ", 1fr)";
+    patches.style.gridTemplateRows = "repeat(" + Math.max(1, tile.rows) + ", 1fr)";
     patches.setAttribute("aria-label", tile.columns ? "Patch grid, " + tile.columns + " by " + tile.rows + ", defocus per patch: " +
       tile.patches.map(function (p) { return p === null ? "no tissue" : p.toFixed(2); }).join(", ") + " µm" : "No patch grid");
     tile.patches.forEach(function (p) {
