@@ -62,7 +62,8 @@ public sealed class SlideReportBrowserTests(AzuriteFixture azurite, ChromiumFixt
         string csv = await session.EvalAsync<string>("atob(document.getElementById('download-rescan').href.split(',')[1])");
         Assert.Equal(page, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[0]));
         await session.Page.ClickAsync("#copy-rescan");
-        Assert.NotEmpty(await session.EvalAsync<string>("document.getElementById('copy-status').textContent"));
+        // The clipboard answers asynchronously (or refuses, and the page falls back to selecting the list): wait for its word.
+        await session.Page.WaitForFunctionAsync("() => document.getElementById('copy-status').textContent.length > 0", new WaitForFunctionOptions { Timeout = 10_000 });
         Assert.Empty(session.ConsoleErrors);
     }
 
