@@ -7,19 +7,7 @@ public static class ScoreCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths")
-        {
-            Description = "Tile files or folders (searched recursively for .png, .jpg, .jpeg, .tif, .tiff, .bmp).",
-            Arity = ArgumentArity.OneOrMore,
-        };
-        paths.Validators.Add(result =>
-        {
-            // A string[] argument would swallow a mistyped option as a file name; name it instead.
-            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-') && !Path.Exists(t.Value)))
-            {
-                result.AddError($"Unrecognized option '{token.Value}'.");
-            }
-        });
+        var inputs = new ScoringInputs(ArgumentArity.OneOrMore);
         var format = new Option<OutputFormat>("--format", "-f")
         {
             Description = "table for people; json (one object per line) or csv for programs.",
@@ -27,29 +15,14 @@ public static class ScoreCommand
         };
         var map = new Option<string?>("--map")
         {
-            Description = "Write a PNG focus map: the patch grid of one tile, or a slide mosaic for a folder of tiles named with grid positions.",
+            Description = "Write a PNG focus map: the patch grid of one tile, or a slide mosaic (with thumbnails) for a folder of tiles named with grid positions.",
         };
-        var tilePattern = new Option<string>("--tile-pattern")
-        {
-            Description = "Regex with named groups x and y that finds a tile's grid position in its file name, for mosaics.",
-            DefaultValueFactory = _ => TilePosition.DefaultPattern,
-        };
-        var scoring = new ScoringCommandOptions();
 
-        var command = new Command("score", "Score tiles for defocus and print a verdict per tile.")
-        {
-            paths, format, map, tilePattern,
-        };
-        scoring.AddTo(command);
-
+        var command = new Command("score", "Score tiles for defocus and print a verdict per tile.") { format, map };
+        inputs.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var settings = new ScoreSettings(
-                parseResult.GetValue(paths) ?? [],
-                parseResult.GetValue(format),
-                parseResult.GetValue(map),
-                parseResult.GetValue(tilePattern) ?? TilePosition.DefaultPattern,
-                scoring.Read(parseResult));
+            var settings = inputs.Read(parseResult, parseResult.GetValue(format), parseResult.GetValue(map), reportPath: null);
             var invocation = parseResult.InvocationConfiguration;
             return Task.FromResult(ScoreRunner.Run(settings, invocation.Output, invocation.Error, cancellationToken));
         });
@@ -69,4 +42,5 @@ public sealed record ScoreSettings(
     OutputFormat Format,
     string? MapPath,
     string TilePattern,
-    ScoringSettings Scoring);
+    ScoringSettings Scoring,
+    string? ReportPath = null);

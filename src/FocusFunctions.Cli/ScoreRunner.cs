@@ -57,6 +57,12 @@ public static class ScoreRunner
                 }
             }
 
+            if (settings.ReportPath is not null && results.Count > 0
+                && !LocalReport.Write(settings.ReportPath, LocalReport.Create(results, pattern, settings.Paths), errors))
+            {
+                return ExitUsage;
+            }
+
             return results.Any(r => r.Score.Verdict == FocusVerdict.Failed) ? ExitSomeFailed : ExitAllScored;
         }
     }

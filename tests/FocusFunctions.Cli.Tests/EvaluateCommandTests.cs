@@ -223,5 +223,5 @@ public sealed class EvaluateCommandTests : IDisposable
         return list;
     }
 
-    private static (int Exit, string Output, string Errors) Run(params string[] args) => CommandInvoker.Invoke(EvaluateCommand.Create(), args);
+    private static (int Exit, string Output, string Errors) Run(params string[] args) => CliHarness.RunLocal(EvaluateCommand.Create(), args);
 }

@@ -173,5 +173,5 @@ public sealed class ScoreCommandTests : IDisposable
 
     private static string Shared(string file) => Path.Combine(RepositoryPaths.Histology, file);
 
-    private static (int Exit, string Output, string Errors) Run(params string[] args) => CommandInvoker.Invoke(ScoreCommand.Create(), args);
+    private static (int Exit, string Output, string Errors) Run(params string[] args) => CliHarness.RunLocal(ScoreCommand.Create(), args);
 }

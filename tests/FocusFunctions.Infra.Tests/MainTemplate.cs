@@ -22,6 +22,8 @@ public static class MainTemplate
         return JsonNode.Parse(build.Stdout)!.AsObject();
     });
 
+    public const string TestAuthClientId = "0d2c3b4a-1111-4222-8333-944455556666";
+
     public static BicepResult Build => BuildResult.Value;
 
     public static BicepResult Lint => LintResult.Value;
@@ -39,6 +41,8 @@ public static class MainTemplate
             ["environmentName"] = "test",
             ["location"] = "swedencentral",
             ["enableGpuWorker"] = enableGpuWorker,
+            // Sign-in is on by default and needs an app registration's client id (an id, not a secret).
+            ["authClientId"] = TestAuthClientId,
         };
         foreach (var (name, value) in more)
         {

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using FocusFunctions.Core.Imaging;
 using FocusFunctions.Core.Inference;
 using FocusFunctions.Core.Processing;
+using FocusFunctions.Core.Reports;
 using FocusFunctions.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,7 @@ public static class FocusServiceCollectionExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TileReader>(sp, TilesContainer(sp)));
         services.AddSingleton<TileProcessor>();
         services.AddSingleton(sp => new SlideQueries(sp.GetRequiredService<StorageClientFactory>().ResultsTable));
+        services.AddSingleton<SlideReportLoader>();
         services.AddSingleton(sp => new PendingTileSweeper(TilesContainer(sp), sp.GetRequiredService<ResultTable>(), sp.GetRequiredService<TileProcessor>(),
             sp.GetRequiredService<TileKeyResolver>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value));
         return services;

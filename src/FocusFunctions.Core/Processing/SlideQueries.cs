@@ -75,10 +75,7 @@ public sealed class SlideQueries(TableClient results)
     public async Task<IReadOnlyList<RescanTile>> RescanAsync(string slideId, CancellationToken cancellationToken)
     {
         var rows = await RowsAsync(slideId, FocusVerdict.OutOfFocus, cancellationToken).ConfigureAwait(false);
-        return rows
-            .OrderBy(r => r.TileY ?? int.MaxValue).ThenBy(r => r.TileX ?? int.MaxValue).ThenBy(r => r.BlobName, StringComparer.Ordinal)
-            .Select(r => new RescanTile(r.BlobName, r.TileX, r.TileY, r.DefocusMicrons))
-            .ToList();
+        return RescanTile.Ordered(rows.Select(r => new RescanTile(r.BlobName, r.TileX, r.TileY, r.DefocusMicrons)));
     }
 
     /// <summary>The slide's focus map as PNG; null when no row has a grid position.</summary>
