@@ -52,6 +52,17 @@ param gpuWorkerExists bool = false
 @description('Focus error in micrometres above which a tile is moved to the rejected container.')
 param rejectAboveMicrons string = '2.0'
 
+@description('Put the slide report and API behind Entra ID sign-in (the tenant of the deploying user). Off only for a deployment that holds no patient data.')
+param enableEntraAuth bool = true
+
+@description('Application (client) id of the Entra app registration people sign in to; required while enableEntraAuth is on (docs/deploy.md).')
+param authClientId string = ''
+
+// Refused at deployment rather than deployed open: sign-in on without a registration would leave nothing to sign in to.
+var entraAuthClientId = enableEntraAuth && empty(authClientId)
+  ? fail('enableEntraAuth is on but authClientId is empty: create the app registration and run azd env set AUTH_CLIENT_ID <appId> (docs/deploy.md), or azd env set ENABLE_ENTRA_AUTH false for a deployment without patient data.')
+  : authClientId
+
 @description('Memory per Function instance in MB.')
 @allowed([
   512
@@ -194,6 +205,8 @@ module processor 'app/processor.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    enableEntraAuth: enableEntraAuth
+    authClientId: entraAuthClientId
   }
 }
 
@@ -267,6 +280,8 @@ output RESULTS_TABLE string = resultsTableName
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString
 output ENABLE_GPU_WORKER bool = enableGpuWorker
+output ENABLE_ENTRA_AUTH bool = processor.outputs.entraAuthEnabled
+output AUTH_CLIENT_ID string = entraAuthClientId
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = gpuWorker.?outputs.registryLoginServer ?? ''
 output AZURE_CONTAINER_REGISTRY_NAME string = gpuWorker.?outputs.registryName ?? ''
 output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = gpuWorker.?outputs.environmentName ?? ''

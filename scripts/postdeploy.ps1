@@ -22,6 +22,16 @@ $container = if ($env:TILES_CONTAINER) { $env:TILES_CONTAINER } else { 'tiles' }
 $hostName = if ($env:AZURE_FUNCTION_APP_HOSTNAME) { $env:AZURE_FUNCTION_APP_HOSTNAME } else { "$appName.azurewebsites.net" }
 $attempts = 20
 
+# Sign-in (Easy Auth) returns people to /.auth/login/aad/callback on this host: the app registration must list it.
+if ($env:ENABLE_ENTRA_AUTH -ne 'false' -and $env:AUTH_CLIENT_ID) {
+    Write-Host "Entra ID sign-in: adding https://$hostName/.auth/login/aad/callback to app registration $($env:AUTH_CLIENT_ID)..."
+    az ad app update --id $env:AUTH_CLIENT_ID --web-redirect-uris "https://$hostName/.auth/login/aad/callback" `
+        --enable-id-token-issuance true --only-show-errors --output none
+    if ($LASTEXITCODE -ne 0) {
+        Write-Warning "Could not update the registration (are you its owner?); add the redirect URI by hand (docs/deploy.md)."
+    }
+}
+
 # With the GPU worker on, Event Grid feeds every upload to its queue; a second route to the Function would score
 # each tile twice (harmless, since processing is idempotent, but paid for twice). The GPU queue is then the only
 # route and the Function keeps serving the HTTP API.

@@ -17,6 +17,14 @@ container="${TILES_CONTAINER:-tiles}"
 host="${AZURE_FUNCTION_APP_HOSTNAME:-$AZURE_FUNCTION_APP_NAME.azurewebsites.net}"
 attempts=20
 
+# Sign-in (Easy Auth) returns people to /.auth/login/aad/callback on this host: the app registration must list it.
+if [ "${ENABLE_ENTRA_AUTH:-true}" = "true" ] && [ -n "${AUTH_CLIENT_ID:-}" ]; then
+  echo "Entra ID sign-in: adding https://$host/.auth/login/aad/callback to app registration $AUTH_CLIENT_ID..."
+  az ad app update --id "$AUTH_CLIENT_ID" --web-redirect-uris "https://$host/.auth/login/aad/callback" \
+    --enable-id-token-issuance true --only-show-errors --output none \
+    || echo "  could not update the registration (are you its owner?); add the redirect URI by hand (docs/deploy.md)." >&2
+fi
+
 # With the GPU worker on, Event Grid feeds every upload to its queue; a second route to the Function would score
 # each tile twice (harmless, since processing is idempotent, but paid for twice). The GPU queue is then the only
 # route and the Function keeps serving the HTTP API.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, locally and without Azure: starts Azurite (in memory, loopback), uploads a handful of tiles from
 # ../shared (sharp, background, one 4 µm out of focus made on the fly, one truncated), runs `focus process` (the same
-# TileProcessor as the Function), prints the result rows and the moved tiles, then stops Azurite.
+# TileProcessor as the Function), prints the result rows and the moved tiles, writes the slide's QC page
+# (artifacts/slide-demo-report.html, `focus report --slide`), then stops Azurite.
 #
 #   bash scripts/run-local.sh
 #
@@ -97,3 +98,9 @@ echo "== Containers"
 for container in tiles rejected quarantine; do
   focus list "$container" --connection "$connection"
 done
+
+echo "== The slide's QC page (focus report --slide $slide)"
+mkdir -p artifacts
+report="artifacts/$slide-report.html"
+focus report --slide "$slide" --output "$report" --connection "$connection"
+echo "Open it in a browser (it needs no server and makes no request): xdg-open $report"

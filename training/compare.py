@@ -15,6 +15,7 @@ import time
 import numpy as np
 import torch
 
+import contract
 import evaluate
 import presets
 import train
@@ -95,8 +96,9 @@ def get_args_parser():
     p.add_argument("--seeds", nargs="+", type=int, default=[presets.VAL_SEED, 1, 2, 3, 4], help="held-out draws")
     p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
     p.add_argument("--output-json", required=True, help="report (JSON)")
-    p.add_argument("--patch-size", default=320, type=int,
-                   help="score the held-out patches at this size (<= 320; cut from the top-left of each window)")
+    p.add_argument("--patch-size", default=contract.PATCH_SIZE, type=int,
+                   help="score the held-out patches at this size (<= the model's; cut from the top-left of each "
+                        "window)")
     p.add_argument("--stain-shift", default="none", choices=sorted(presets.STAIN_SHIFTS),
                    help="re-stain every held-out sample before the blur: restain (haematoxylin/eosin/DAB mixes, "
                         "the training option --restain at share 1) or pas (haematoxylin + periodic acid-Schiff)")

@@ -10,15 +10,18 @@ import math
 
 import torch
 
+import contract
+
 NA = 0.8
 REFRACTIVE_INDEX = 1.0
 WAVELENGTHS_UM = (0.61, 0.54, 0.46)
-MODEL_UM_PER_PX = 0.5
+MODEL_UM_PER_PX = contract.MICRONS_PER_PIXEL
 KERNEL_SIZE = 71          # model pixels; covers the 13.3 um geometric blur radius at z = 10 um plus the tails
 OVERSAMPLE = 5            # odd, so the centre sample is the centre of the centre pixel
 OPTICS_DESCRIPTION = ("scalar, incoherent, dry objective; amplitude PSF = IFT of circular pupil (|f| <= NA/lambda) "
                       "times exp(i 2 pi z (sqrt((n/lambda)^2 - f^2) - n/lambda)); intensity = |amplitude|^2 "
-                      "integrated over the 0.5 um pixel (5x5 oversampled, box-summed), normalised to sum 1; "
+                      f"integrated over the {MODEL_UM_PER_PX} um pixel (5x5 oversampled, box-summed), normalised to "
+                      "sum 1; "
                       "blur in linear light (sRGB decoded, then re-encoded)")
 
 

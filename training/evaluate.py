@@ -4,10 +4,10 @@
         --output-figure models/eval/focus-model-eval.png
 
 Held-out metrics: linear fit of predicted vs true (slope, intercept), R2, MAE, share of 0-4 um errors within
-+-1 / +-0.5 um, MAE on 0-4 um, error per level 0..10 and in/out balanced accuracy at 2 um. Per image: resample to
-0.5 um/px (contract resampler), cut 320 px patches, keep tissue patches, report the median |z| (also for JPEG
-re-compressed variants of a few images), and a tissue-edge check: training-split patches scored intact and with one
-quadrant of grey glass.
++-1 / +-0.5 um, MAE on 0-4 um, error per level 0..10 and in/out balanced accuracy at 2 um. Per image: read as the
+engine reads a tile (the card's pixel size and patch size, the engine's grid and tissue rule: tissue.py), report the
+median |z| over tissue patches or NoTissue (also for JPEG re-compressed variants of a few images), and a tissue-edge
+check: training-split patches scored intact and with one quadrant of grey glass.
 """
 import argparse
 import io
@@ -17,11 +17,13 @@ import numpy as np
 import torch
 from PIL import Image
 
+import contract
 import defocus
 import models
 import preprocess
 import presets
 import simulate
+import tissue
 import train
 import utils
 
@@ -42,28 +44,31 @@ def load_model(checkpoint, arch=None):
     return model.eval(), ckpt
 
 
-def predict_image(model, img_uint8, um_per_px, size=320, stride=320, min_tissue=0.5):
-    img = preprocess.resample(img_uint8, um_per_px, 0.5)
+def predict_image(model, img_uint8, um_per_px):
+    """One image read as the engine reads a tile (TileScorer): resample to the card's pixel size, the engine's patch
+    grid (short sides mirror-padded) and tissue rule, the median over patches that pass the tissue gate; NoTissue
+    (no median) when none does or the tile has too little tissue."""
+    size = contract.PATCH_SIZE
+    img = preprocess.resample(img_uint8, um_per_px, contract.MICRONS_PER_PIXEL)
     h, w = img.shape[:2]
-    if h < size or w < size:     # smaller than one patch: the network is fully convolutional, run it whole
-        with torch.no_grad():
-            p = float(model(torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255)[0, 0])
-        tissue = int(utils.inference_tissue_fraction(img)[0] >= min_tissue)
-        return {"patches": 1, "tissuePatches": tissue, "medianUm": p, "p10Um": p, "p90Um": p, "wholeImage": True,
-                "resampledSize": [w, h], "medianOver": "tissue patches" if tissue else "all patches (no tissue)"}
-    batch, keep = [], []
-    for y, x in utils.grid_positions(h, w, size, stride):
-        patch = img[y:y + size, x:x + size]
-        tissue, _ = utils.inference_tissue_fraction(patch)
-        keep.append(tissue >= min_tissue)
-        batch.append(patch)
-    xb = torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).float() / 255
+    read = tissue.layout(img)
+    scored = [r for r, keep in zip(read["regions"], read["scored"]) if keep]
+    row = {"patches": len(read["regions"]), "tissuePatches": len(scored), "resampledSize": [w, h],
+           "tissueFraction": read["tilePixels"] / (w * h)}
+    if not scored or not read["hasTissue"]:
+        return {**row, "verdict": "NoTissue", "medianUm": None, "p10Um": None, "p90Um": None}
+    xb = torch.from_numpy(np.stack([tissue.patch(img, r, size) for r in scored])).permute(0, 3, 1, 2).float() / 255
     with torch.no_grad():
         preds = torch.cat([model(xb[i:i + 32])[:, 0] for i in range(0, len(xb), 32)]).numpy()
-    sel = preds[np.array(keep)] if any(keep) else preds
-    return {"patches": len(preds), "tissuePatches": int(sum(keep)), "medianUm": float(np.median(sel)),
-            "p10Um": float(np.percentile(sel, 10)), "p90Um": float(np.percentile(sel, 90)), "wholeImage": False,
-            "resampledSize": [w, h], "medianOver": "tissue patches" if any(keep) else "all patches (no tissue)"}
+    return {**row, "verdict": "Scored", "medianUm": float(np.median(preds)),
+            "p10Um": float(np.percentile(preds, 10)), "p90Um": float(np.percentile(preds, 90))}
+
+
+def describe(r):
+    if r["medianUm"] is None:
+        return f"NoTissue ({r['tissueFraction']:.1%} tissue, {r['patches']} patches)"
+    return (f"median {r['medianUm']:5.2f} um (p10 {r['p10Um']:5.2f}, p90 {r['p90Um']:5.2f}; "
+            f"{r['tissuePatches']}/{r['patches']} tissue patches)")
 
 
 def jpeg(img, quality):
@@ -80,14 +85,12 @@ def per_image(model, sources, data_dir, qualities=(90, 70, 50)):
         r = predict_image(model, img, s["micronsPerPixel"])
         rows.append({"file": s["file"], "role": s["role"], "stain": s["stain"], "split": s["split"],
                      "micronsPerPixel": s["micronsPerPixel"], "assumed": s.get("micronsPerPixelAssumed", False), **r})
-        print(f"{s['file'][:58]:58s} {s['role'][:9]:9s} {s['split'][:8]:8s} median {r['medianUm']:5.2f} um "
-              f"(p10 {r['p10Um']:5.2f}, p90 {r['p90Um']:5.2f}; {r['tissuePatches']}/{r['patches']} tissue patches)",
-              flush=True)
+        print(f"{s['file'][:58]:58s} {s['role'][:9]:9s} {s['split'][:8]:8s} {describe(r)}", flush=True)
         if s["file"] in JPEG_VARIANT_FILES:
             for q in qualities:
                 rq = predict_image(model, jpeg(img, q), s["micronsPerPixel"])
                 jpeg_rows.append({"file": s["file"], "quality": q, **rq})
-                print(f"    JPEG q{q}: median {rq['medianUm']:5.2f} um", flush=True)
+                print(f"    JPEG q{q}: {describe(rq)}", flush=True)
     return rows, jpeg_rows
 
 
@@ -107,9 +110,9 @@ def per_source(pred, true, sources):
     return out
 
 
-def held_out_set(data_dir, seed=presets.VAL_SEED, size=320, stain_shift="none", bank=None):
-    """One draw of the held-out evaluation set (every held-out 320 px patch at levels 0..10 plus five random z, with
-    the training nuisances); `seed` fixes the draw. A smaller `size` cuts each patch from the top-left of its 320 px
+def held_out_set(data_dir, seed=presets.VAL_SEED, size=contract.PATCH_SIZE, stain_shift="none", bank=None):
+    """One draw of the held-out evaluation set (every held-out model-size patch at levels 0..10 plus five random z,
+    with the training nuisances); `seed` fixes the draw. A smaller `size` cuts each patch from the top-left of its
     window before the simulation (to measure how a reading depends on the input size); `stain_shift` re-stains every
     sample (presets.STAIN_SHIFTS: tissue the models never saw in that colour); `bank` reuses a PSF bank built by
     held_out_bank() across draws. Returns (uint8 patches, true |z|, source file per sample)."""
@@ -126,21 +129,24 @@ def held_out_bank():
 
 
 def glass_quadrant(model, sources, data_dir, levels=(0.0, 1.0, 2.0, 4.0, 7.0), per_image=6):
-    """Tissue edges: full-tissue 320 px patches of training-split images, defocused (plain simulator, no nuisances),
-    scored intact and with one quadrant replaced by flat grey glass that the tissue rule still counts as tissue.
-    Returns the MAE of both per level: a patch score should follow its tissue, not the featureless glass."""
+    """Tissue edges: full-tissue patches (the engine's grid, >= 90 % tissue by its rule) of training-split images,
+    defocused (plain simulator, no nuisances), scored intact and with one quadrant replaced by flat grey glass (the
+    background grey of OS-2 VSI, pale enough to pass as the IHC counterstain next to tissue). Returns the MAE of both
+    per level: a patch score should follow its tissue, not the featureless glass."""
     by_file = {s["file"]: s for s in sources}
     err = {z: ([], []) for z in levels}
     for f in GLASS_QUADRANT_FILES:
         s = by_file[f]
-        img = preprocess.resample(utils.load_rgb(os.path.join(data_dir, f)), s["micronsPerPixel"], 0.5)
-        h, w = img.shape[:2]
-        patches = [img[y:y + 320, x:x + 320] for y, x in utils.grid_positions(h, w, 320, 320)
-                   if utils.inference_tissue_fraction(img[y:y + 320, x:x + 320])[0] >= 0.9][:per_image]
+        img = preprocess.resample(utils.load_rgb(os.path.join(data_dir, f)), s["micronsPerPixel"],
+                                  contract.MICRONS_PER_PIXEL)
+        read = tissue.layout(img)
+        full = [r for r, n in zip(read["regions"], read["patchTissuePixels"]) if n >= 0.9 * contract.PATCH_SIZE ** 2]
+        patches = [tissue.patch(img, r, contract.PATCH_SIZE) for r in full[:per_image]]
+        half = contract.PATCH_SIZE // 2
         for p in patches:
             for z, blurred in zip(levels, simulate.defocus_image(np.ascontiguousarray(p), list(levels))):
                 glass = blurred.copy()
-                glass[160:, :160] = GLASS_GREY
+                glass[half:, :half] = GLASS_GREY
                 xb = torch.from_numpy(np.stack([blurred, glass])).permute(0, 3, 1, 2).float() / 255
                 with torch.no_grad():
                     intact, with_glass = model(xb)[:, 0].tolist()

@@ -4,8 +4,8 @@
         --fixture-dir models/fixtures/model-parity --card models/focus-model.json --eval-report models/eval/report.json
     python3 training/export.py --arch inception_v3 --random-init --output /tmp/inception.onnx
 
-Contract: input "image" float32 [N, 3, 320, 320] (RGB, 8-bit sRGB / 255, 0.5 um/px), output "defocus_um"
-float32 [N, 1] (absolute defocus in um, >= 0), N dynamic.
+Contract (contract.py, from the shipped card): input "image" float32 [N, 3, P, P] (RGB, 8-bit sRGB / 255, at the
+card's um/px), output "defocus_um" float32 [N, 1] (absolute defocus in um, >= 0), N dynamic.
 """
 import argparse
 import datetime
@@ -18,12 +18,14 @@ import onnx
 import torch
 from PIL import Image
 
+import contract
 import defocus
 import models
 import presets
 import utils
 
-INPUT_NAME, OUTPUT_NAME, PATCH_SIZE, MICRONS_PER_PIXEL = "image", "defocus_um", 320, 0.5
+INPUT_NAME, OUTPUT_NAME = contract.INPUT_NAME, contract.OUTPUT_NAME
+PATCH_SIZE, MICRONS_PER_PIXEL = contract.PATCH_SIZE, contract.MICRONS_PER_PIXEL
 
 
 def export_onnx(model, path, size=PATCH_SIZE, opset=17):
@@ -87,7 +89,8 @@ def write_parity_fixture(model, fixture_dir, onnx_path):
         y = model.eval()(x)[:, 0].tolist()
     expected = {"model": os.path.basename(onnx_path), "modelSha256": sha256(onnx_path), "inputName": INPUT_NAME,
                 "outputName": OUTPUT_NAME, "inputs": files, "defocusUm": y, "tolerance": 1e-3,
-                "layout": "each PNG is one 320x320 RGB patch; tensor = pixel / 255 as float32 NCHW, in file order",
+                "layout": f"each PNG is one {PATCH_SIZE}x{PATCH_SIZE} RGB patch; tensor = pixel / 255 as float32 "
+                          "NCHW, in file order",
                 "note": "synthetic patches made by training/export.py (not from ../shared); outputs from PyTorch"}
     utils.save_json(expected, os.path.join(fixture_dir, "expected.json"))
     return expected
@@ -104,7 +107,7 @@ def sha256(path):
 GOALS = {"r2": ">= 0.995", "slope": "1 +- 0.03", "intercept": "+- 0.1 um", "mae0to4": "<= 0.2 um",
          "within05um0to4": ">= 0.95",
          "inOutBalancedAccuracyAt2um": ">= 0.98, over the samples not exactly on 2 um (an unbiased model reads those "
-                                       "on either side by chance: docs/model.md, fifteenth check)"}
+                                       "on either side by chance: docs/model.md, results)"}
 
 
 def goals_met(v):
@@ -112,6 +115,10 @@ def goals_met(v):
     return {"r2": v["r2"] >= 0.995, "slope": abs(v["slope"] - 1) <= 0.03, "intercept": abs(v["intercept"]) <= 0.1,
             "mae0to4": v["mae0to4"] <= 0.2, "within05um0to4": v["within05um0to4"] >= 0.95,
             "inOutBalancedAccuracyAt2um": v["inOutBalancedAccuracyAt2umExcludingLevel2"] >= 0.98}
+
+
+def rounded(um):
+    return None if um is None else round(um, 3)
 
 
 def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest, args):
@@ -131,8 +138,10 @@ def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest
                   "scaling": "8-bit sRGB / 255 (normalisation is inside the model)"},
         "output": {"shape": ["N", 1], "dtype": "float32", "unit": "um", "meaning": "absolute defocus |z|, >= 0"},
         "preprocessing": {"resample": "separable on 8-bit sRGB; k = s/m; k < 1 area (box) mean, k >= 1 linear at "
-                          "(i + 0.5)/k - 0.5 clamped; float64, one rounding half away from zero",
-                          "patches": "320 x 320 at 0.5 um/px, / 255; per image: median over tissue patches"},
+                          "(i + 0.5)/k - 0.5 clamped; columns then rows in float32, one rounding half away from zero",
+                          "patches": f"{PATCH_SIZE} x {PATCH_SIZE} at {MICRONS_PER_PIXEL} um/px, / 255; per image: "
+                                     "the engine's grid and tissue rule (training/tissue.py), median over tissue "
+                                     "patches"},
         "optics": {"na": defocus.NA, "refractiveIndex": defocus.REFRACTIVE_INDEX,
                    "wavelengthsMicrons": list(defocus.WAVELENGTHS_UM), "model": defocus.OPTICS_DESCRIPTION,
                    "defocusRangeMicrons": [0, 10]},
@@ -146,11 +155,13 @@ def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest
         "trainedEpochs": (ckpt or {}).get("epoch", -1) + 1 if ckpt else 0,
         "validation": {**{k: v for k, v in val.items() if k != "perSource"},
                        "heldOutSources": val.get("perSource", {}),
-                       "set": "held-out sources, simulator: every held-out 320 px patch at levels 0..10 plus 5 "
+                       "set": f"held-out sources, simulator: every held-out {PATCH_SIZE} px patch at levels 0..10 "
+                              "plus 5 "
                               "continuous z in [0, 10], with the training nuisances, fixed seed"},
         "goals": GOALS, "goalsMet": goals_met(val) if val else {},
-        "perImageMedianUm": {r["file"]: round(r["medianUm"], 3) for r in (eval_report or {}).get("perImage", [])},
-        "jpegVariantsMedianUm": {f"{r['file']}@q{r['quality']}": round(r["medianUm"], 3)
+        # null: NoTissue, as the engine reads the image
+        "perImageMedianUm": {r["file"]: rounded(r["medianUm"]) for r in (eval_report or {}).get("perImage", [])},
+        "jpegVariantsMedianUm": {f"{r['file']}@q{r['quality']}": rounded(r["medianUm"])
                                  for r in (eval_report or {}).get("jpegVariants", [])},
         "reference": {"architecture": "InceptionV3", "r2": 0.9904, "fit": "y = 0.59 + 1.157x",
                       "note": "about +-1 um within +-4 um"},

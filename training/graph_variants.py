@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from onnx import helper, numpy_helper
 
+import contract
 import defocus
 import utils
 
@@ -251,7 +252,7 @@ def quantize(model, ranges, pointwise_only=False, weight_bits=WEIGHT_BITS):
     return quantized
 
 
-def calibration_patches(image_path, count=8, size=320, levels_um=(0.0, 1.0, 2.0, 4.0, 7.0), seed=0):
+def calibration_patches(image_path, count=8, size=contract.PATCH_SIZE, levels_um=(0.0, 1.0, 2.0, 4.0, 7.0), seed=0):
     """`count` patches of an image at the model's µm/px, each at every defocus level: [count * len(levels), 3, S, S].
 
     Each patch is blurred inside a larger crop of the image and cut out after, so its borders see real neighbours.

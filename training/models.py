@@ -7,7 +7,7 @@
   quadrants, combined by a trimmed mean): about 11 M multiply-adds per 320 px patch, ~3-4x faster than focusnet on
   a CPU core.
 - focusnet_v2_whole: the same network over the whole 320 px patch in one pass, trained on 256 px crops (tried on
-  a GPU, not shipped: docs/model.md).
+  a GPU, not shipped: docs/model-history.md).
 - inception_v3: the reference design (torchvision InceptionV3 encoder, random init, no aux logits,
   2048 -> six fully connected layers -> 1) for users with GPUs.
 """

@@ -14,6 +14,7 @@ import os
 import numpy as np
 from PIL import Image
 
+import contract
 import preprocess
 import utils
 
@@ -81,9 +82,10 @@ def get_args_parser():
     p.add_argument("--data-dir", default=os.path.join(here, "..", "..", "shared", "data", "histology"),
                    help="folder the source paths are relative to")
     p.add_argument("--output-dir", default=os.path.join(here, "data"), help="where images/ and manifest.json go")
-    p.add_argument("--model-um-per-px", default=0.5, type=float, help="model pixel size in um")
+    p.add_argument("--model-um-per-px", default=contract.MICRONS_PER_PIXEL, type=float, help="model pixel size in um")
     p.add_argument("--train-patch-size", default=256, type=int, help="training patch window (px at model scale)")
-    p.add_argument("--val-patch-size", default=320, type=int, help="validation patch size (the model input)")
+    p.add_argument("--val-patch-size", default=contract.PATCH_SIZE, type=int,
+                   help="validation patch size (the model input)")
     p.add_argument("--stride", default=128, type=int, help="grid stride for training patches")
     p.add_argument("--val-stride", default=160, type=int, help="grid stride for validation patches")
     p.add_argument("--max-patches-per-source", default=8, type=int, help="cap on validation patches per source")

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+import contract
 import defocus
 import preprocess
 
@@ -52,7 +53,8 @@ def main(args):
 def get_args_parser():
     p = argparse.ArgumentParser(description="Write physically defocused copies of images at known |z| (um)")
     p.add_argument("--input", nargs="+", required=True, help="source images (RGB)")
-    p.add_argument("--microns-per-pixel", type=float, default=0.5, help="pixel size of the inputs (um)")
+    p.add_argument("--microns-per-pixel", type=float, default=contract.MICRONS_PER_PIXEL,
+                   help="pixel size of the inputs (um)")
     p.add_argument("--model-microns-per-pixel", type=float, default=defocus.MODEL_UM_PER_PX,
                    help="pixel size the outputs are written at (um); the optics are defined at this size")
     p.add_argument("--z", type=float, nargs="+", required=True, help="defocus distances in um")

@@ -2,7 +2,7 @@
 (BatchNorm's running statistics included) becomes the weighted mean of the inputs'; integer buffers (BatchNorm's
 step counters) come from the first checkpoint. When one input is a fine-tune of the other this is WiSE-FT
 (Wortsman et al., 2022): a point on the straight line between the two, which can beat both on shifted data, at no
-cost at inference (here it did not: docs/model.md, eleventh round).
+cost at inference (here it did not: docs/model-history.md, round 11).
 
     /usr/bin/python3 training/soup.py --checkpoints models/focus-model.pth training/runs/cpu-f14/checkpoint.pth \
         --weights 0.5 0.5 --output training/runs/soup-r11/checkpoint.pth

@@ -7,6 +7,7 @@ import time
 
 import torch
 
+import contract
 import models
 
 
@@ -41,7 +42,7 @@ def get_args_parser():
     p.add_argument("--arch", default="focusnet", help="focusnet | inception_v3")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="cpu | cuda")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")
-    p.add_argument("--size", default=320, type=int, help="patch size (px)")
+    p.add_argument("--size", default=contract.PATCH_SIZE, type=int, help="patch size (px)")
     p.add_argument("--batch-sizes", default=[16, 64, 256], type=int, nargs="+", help="batch sizes to time")
     p.add_argument("--seconds", default=2.0, type=float, help="timed seconds per batch size")
     return p

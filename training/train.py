@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import contract
 import defocus
 import models
 import presets
@@ -205,10 +206,11 @@ def get_args_parser():
     p.add_argument("--max-epochs", default=0, type=int, help="cap on the epochs --epochs 0 resolves to (0 = none)")
     p.add_argument("--steps-per-epoch", default=200, type=int, help="optimizer steps per epoch")
     p.add_argument("--batch-size", default=64, type=int, help="patches per step")
-    p.add_argument("--crop-size", default=224, type=int, help="training crop (px at 0.5 um/px)")
+    p.add_argument("--crop-size", default=224, type=int, help="training crop (px at the model's um/px)")
     p.add_argument("--crop-jitter", action="store_true",
                    help="crops larger than the prepared windows at a random offset covering the window (else centred)")
-    p.add_argument("--val-size", default=320, type=int, help="validation patch size (the model input size)")
+    p.add_argument("--val-size", default=contract.PATCH_SIZE, type=int,
+                   help="validation patch size (the model input size)")
     p.add_argument("--val-patches-per-source", default=0, type=int, help="cap on held-out patches (0 = all)")
     p.add_argument("--lr", default=2e-3, type=float, help="peak learning rate (AdamW)")
     p.add_argument("--lr-min-ratio", default=0.02, type=float, help="final lr as a fraction of --lr (cosine)")

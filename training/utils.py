@@ -8,6 +8,8 @@ import numpy as np
 from PIL import Image, ImageSequence
 from scipy import ndimage
 
+import contract
+
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
 
@@ -69,17 +71,6 @@ def pixel_masks(img):
     not_white = (mx < TISSUE_RULES["whiteValue"]) | (sat > TISSUE_RULES["minSaturationForTissue"])
     tissue = not_white & (local_std > TISSUE_RULES["textureStd"]) & ~pen
     return tissue, pen
-
-
-def inference_tissue_fraction(patch):
-    """Tissue share for inference: not glass and not pen (texture is not required, blurred tissue counts)."""
-    x = patch.astype(np.float32) / 255
-    mx, mn = x.max(-1), x.min(-1)
-    sat = (mx - mn) / np.maximum(mx, 1e-3)
-    not_white = (mx < TISSUE_RULES["whiteValue"]) | (sat > TISSUE_RULES["minSaturationForTissue"])
-    _, pen = pixel_masks(patch)
-    green = (sat > 0.25) & (x[..., 1] > x[..., 0]) & (x[..., 0] < 0.6)
-    return float((not_white & ~green).mean()), float(pen.mean())
 
 
 def sharpness(img):
@@ -151,9 +142,11 @@ def regression_report(pred, true, in_focus_um=2.0):
 
 
 # ---------------------------------------------------------------- model cost
-def count_macs(model, size=320):
-    """Multiply-adds of convolutions and linear layers for one size x size patch (batch-norm folded)."""
+def count_macs(model, size=None):
+    """Multiply-adds of convolutions and linear layers for one size x size patch (batch-norm folded); size defaults
+    to the model's patch size."""
     import torch
+    size = size or contract.PATCH_SIZE
     macs = []
 
     # The probe is one patch; a model may run it as several windows (a larger inner batch), so count every output.

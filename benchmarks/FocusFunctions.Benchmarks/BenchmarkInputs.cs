@@ -72,7 +72,7 @@ public static class BenchmarkInputs
 
     public static OnnxFocusModel LoadModel(string path, int threads, int maxBatch)
     {
-        var options = new ScoringOptions { ModelPath = path, IntraOpThreads = threads, MaxBatchSize = maxBatch };
+        var options = new OnnxModelOptions { ModelPath = path, IntraOpThreads = threads, MaxBatchSize = maxBatch };
         var card = File.Exists(ModelCard.PathFor(path))
             ? null
             : new ModelCard { Name = Path.GetFileNameWithoutExtension(path), Version = "reference", MicronsPerPixel = 0.5, PatchSize = 320 };
@@ -82,13 +82,14 @@ public static class BenchmarkInputs
     /// <summary>A model and its scorer as the product runs them on a CPU: one thread, the default MaxBatchSize.</summary>
     public static (OnnxFocusModel Model, TileScorer Scorer) ProductDefault(string modelPath)
     {
-        int batch = new ScoringOptions().MaxBatchSize;
+        int batch = new OnnxModelOptions().MaxBatchSize;
         var model = LoadModel(modelPath, threads: 1, maxBatch: batch);
-        return (model, Scorer(model, batch));
+        return (model, Scorer(model));
     }
 
-    public static TileScorer Scorer(IFocusModel model, int maxBatch) =>
-        new(model, Options.Create(new ScoringOptions { MaxBatchSize = maxBatch }), NullLogger<TileScorer>.Instance);
+    /// <summary>A scorer with the product's defaults; the model's own MaxBatchSize sets how patches are batched.</summary>
+    public static TileScorer Scorer(IFocusModel model) =>
+        new(model, Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
 
     /// <summary>A batch of real patches (from the tile) as the model's input tensor.</summary>
     public static float[] Patches(int count)

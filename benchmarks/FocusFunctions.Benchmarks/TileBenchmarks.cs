@@ -23,7 +23,7 @@ public class TileBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // The product's CPU default (ScoringOptions.MaxBatchSize = 1: one patch per ONNX Runtime run).
+        // The product's CPU default (OnnxModelOptions.MaxBatchSize = 1: one patch per ONNX Runtime run).
         (_model, _scorer) = BenchmarkInputs.ProductDefault(BenchmarkInputs.ShippedModel);
         _decoded = BenchmarkInputs.Decode(BenchmarkInputs.TilePng);
         _prepared = _scorer.Prepare(_decoded);
@@ -31,8 +31,8 @@ public class TileBenchmarks
         // The model's own MaxBatchSize sets how many patches go into one ONNX Runtime run: 16 = the old default.
         _modelBatched = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 1, maxBatch: 16);
         _focusNetV2BatchedModel = BenchmarkInputs.LoadModel(BenchmarkInputs.FocusNetV2Model, threads: 1, maxBatch: 16);
-        _batched = BenchmarkInputs.Scorer(_modelBatched, maxBatch: 16);
-        _focusNetV2Batched = BenchmarkInputs.Scorer(_focusNetV2BatchedModel, maxBatch: 16);
+        _batched = BenchmarkInputs.Scorer(_modelBatched);
+        _focusNetV2Batched = BenchmarkInputs.Scorer(_focusNetV2BatchedModel);
     }
 
     [GlobalCleanup]
@@ -57,10 +57,6 @@ public class TileBenchmarks
     /// <summary>The tissue mask alone (part of Preprocess), vectorised where the CPU allows, as the pipeline runs it.</summary>
     [Benchmark]
     public TissueMap TissueMask() => TissueDetector.Map(_decoded);
-
-    /// <summary>The same mask with the per-pixel rule only (what Preprocess used before the vectorised mask).</summary>
-    [Benchmark]
-    public TissueMap TissueMaskPerPixelRule() => TissueDetector.Map(_decoded, vectorized: false);
 
     /// <summary>The tile's tissue patches (prepared once) through the model, and the verdict: the inference share of a tile.</summary>
     [Benchmark]

@@ -21,7 +21,7 @@ public class WorkerBatchBenchmarks
     public void Setup()
     {
         _model = BenchmarkInputs.LoadModel(BenchmarkInputs.ShippedModel, threads: 0, maxBatch: 256);
-        _scorer = BenchmarkInputs.Scorer(_model, maxBatch: 256);
+        _scorer = BenchmarkInputs.Scorer(_model);
     }
 
     [GlobalCleanup]

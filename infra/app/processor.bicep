@@ -31,6 +31,12 @@ param rejectAboveMicrons string
 
 param applicationInsightsConnectionString string
 
+@description('Require Entra ID sign-in for every HTTP request but the Event Grid webhook (the report shows patient tissue).')
+param enableEntraAuth bool
+
+@description('Application (client) id of the Entra app registration users sign in to; used while enableEntraAuth is on.')
+param authClientId string
+
 @description('Memory per instance. See docs/deploy.md for why 2048 suits the model.')
 @allowed([
   512
@@ -126,6 +132,52 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   }
 }
 
+// The slide report and API show patient tissue, and a function key in a link can be forwarded: with this on, the
+// platform's authentication (Easy Auth) signs people in with Entra ID of the deploying tenant before any request
+// reaches the functions; browsers are sent to the sign-in page, callers with a bearer token for the app registration
+// pass. Function keys stay required behind it. Only the blobs extension webhook is left to its own key, because Event
+// Grid cannot sign in. No client secret: the registration issues ID tokens (docs/deploy.md).
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (enableEntraAuth) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+      excludedPaths: [
+        '/runtime/webhooks/blobs'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            authClientId
+            'api://${authClientId}'
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
+  }
+}
+
 // azd and the hook use Entra tokens; nothing needs publishing user names and passwords.
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: app
@@ -145,3 +197,4 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 
 output name string = app.name
 output defaultHostName string = app.properties.defaultHostName
+output entraAuthEnabled bool = enableEntraAuth

@@ -8,7 +8,7 @@ public sealed class ModelOptions
 {
     private readonly Option<string?> _model = new("--model")
     {
-        Description = "ONNX model under the model contract (default: the shipped models/focus-model.onnx). Its card (.json) is read from beside it.",
+        Description = "ONNX model under the model contract (default: the shipped " + ModelFiles.DefaultModelPath + "). Its card (.json) is read from beside it.",
     };
 
     private readonly Option<double?> _modelMicronsPerPixel = new("--model-microns-per-pixel")
@@ -39,17 +39,8 @@ public sealed class ModelOptions
 /// <summary>Which model to load and, when it has no card, the card values supplied on the command line.</summary>
 public sealed record ModelSelection(string? ModelPath, double? MicronsPerPixel, int? PatchSize)
 {
-    public string ResolvePath()
-    {
-        if (!string.IsNullOrWhiteSpace(ModelPath))
-        {
-            return Path.GetFullPath(ModelPath);
-        }
-
-        // Shipped beside the binary by the project file; a source checkout also has it under models/.
-        var besideBinary = Path.Combine(AppContext.BaseDirectory, "models", "focus-model.onnx");
-        return File.Exists(besideBinary) ? besideBinary : Path.GetFullPath(Path.Combine("models", "focus-model.onnx"));
-    }
+    /// <summary>--model, or the shipped model, resolved as every host resolves it (<see cref="ModelFiles.Resolve"/>).</summary>
+    public string ResolvePath() => ModelFiles.Resolve(ModelPath);
 
     /// <summary>The card beside the model, overridden by any card values given as options.</summary>
     public ModelCard? ResolveCard(string modelPath)

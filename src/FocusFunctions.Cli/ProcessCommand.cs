@@ -30,7 +30,7 @@ public static class ProcessCommand
         };
         var threshold = new Option<double?>("--threshold")
         {
-            Description = "Reject above this defocus in µm (default 2.0, or Scoring__RejectAboveMicrons).",
+            Description = $"Reject above this defocus in µm (default {ScoringOptions.DefaultRejectAboveMicrons:0.0}, or Scoring__RejectAboveMicrons).",
         };
         var batchSize = new Option<int?>("--batch-size")
         {

@@ -99,12 +99,8 @@ public static class ProcessRunner
 
     private static OnnxFocusModel LoadModel(IServiceProvider services, ModelSelection selection)
     {
-        var options = services.GetRequiredService<IOptions<ScoringOptions>>().Value;
-        if (!File.Exists(options.ModelPath))
-        {
-            throw new FileNotFoundException($"Model file not found at '{options.ModelPath}'. Pass --model, or put the model at models/focus-model.onnx.", options.ModelPath);
-        }
-
-        return new OnnxFocusModel(options, services.GetRequiredService<ILogger<OnnxFocusModel>>(), selection.ResolveCard(options.ModelPath));
+        var options = services.GetRequiredService<IOptions<OnnxModelOptions>>().Value;
+        var card = selection.ResolveCard(ModelFiles.ResolveExisting(options.ModelPath));
+        return new OnnxFocusModel(options, services.GetRequiredService<ILogger<OnnxFocusModel>>(), card);
     }
 }

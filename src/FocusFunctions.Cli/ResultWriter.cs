@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -26,7 +27,10 @@ public abstract class ResultWriter(TextWriter output)
     {
     }
 
-    /// <summary>The fields every format carries, in one place.</summary>
+    /// <summary>
+    /// The fields every format carries, in one place: JSON and CSV take their columns from this record's properties (in
+    /// order, camelCase), so a new column is one property here and its line in <see cref="From"/>.
+    /// </summary>
     public sealed record Row(
         string Path,
         string Verdict,
@@ -75,23 +79,24 @@ public abstract class ResultWriter(TextWriter output)
 
     private sealed class Csv(TextWriter output) : ResultWriter(output)
     {
+        private static readonly PropertyInfo[] Columns = typeof(Row).GetProperties(BindingFlags.Public | BindingFlags.Instance);
+
         public override void Begin() =>
-            Output.WriteLine("path,verdict,defocusMicrons,worstPatchMicrons,tissueFraction,patchCount,outOfFocusFraction,width,height,micronsPerPixel,thresholdMicrons,model,error");
+            Output.WriteLine(string.Join(',', Columns.Select(c => JsonNamingPolicy.CamelCase.ConvertName(c.Name))));
 
         public override void Write(string path, TileScore score)
         {
-            var r = Row.From(path, score);
-            string[] fields =
-            [
-                r.Path, r.Verdict, Number(r.DefocusMicrons), Number(r.WorstPatchMicrons), Number(r.TissueFraction),
-                r.PatchCount.ToString(CultureInfo.InvariantCulture), Number(r.OutOfFocusFraction),
-                r.Width.ToString(CultureInfo.InvariantCulture), r.Height.ToString(CultureInfo.InvariantCulture),
-                Number(r.MicronsPerPixel), Number(r.ThresholdMicrons), r.Model ?? "", r.Error ?? "",
-            ];
-            Output.WriteLine(string.Join(',', fields.Select(Quote)));
+            var row = Row.From(path, score);
+            Output.WriteLine(string.Join(',', Columns.Select(c => Quote(Field(c.GetValue(row))))));
         }
 
-        private static string Number(double? value) => value?.ToString("0.####", CultureInfo.InvariantCulture) ?? "";
+        private static string Field(object? value) => value switch
+        {
+            null => "",
+            double number => number.ToString("0.####", CultureInfo.InvariantCulture),
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
 
         // RFC 4180: quote fields holding separators, quotes or line breaks; double the quotes inside.
         private static string Quote(string field) =>

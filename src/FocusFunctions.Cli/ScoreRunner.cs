@@ -1,13 +1,11 @@
 using System.Text.RegularExpressions;
-using FocusFunctions.Core.Inference;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FocusFunctions.Cli;
 
 /// <summary>Runs <c>focus score</c>: every input gets exactly one result; a bad file never stops the others.</summary>
 public static class ScoreRunner
 {
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"];
+    internal static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"];
 
     public const int ExitAllScored = 0;
     public const int ExitUsage = 1;
@@ -16,20 +14,19 @@ public static class ScoreRunner
     public static int Run(ScoreSettings settings, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         Regex pattern;
-        TileScorer scorer;
-        OnnxFocusModel model;
+        LocalScorer scorer;
         try
         {
             pattern = new Regex(settings.TilePattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            (model, scorer) = CreateScorer(settings, errors);
+            scorer = LocalScorer.Create(settings.Scoring, announce: settings.Format == OutputFormat.Table, errors);
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception ex) when (LocalScorer.IsSetupError(ex))
         {
             errors.WriteLine($"focus: {ex.Message}");
             return ExitUsage;
         }
 
-        using (model)
+        using (scorer)
         {
             var inputs = ExpandInputs(settings.Paths);
             var writer = ResultWriter.For(settings.Format, output);
@@ -39,7 +36,7 @@ public static class ScoreRunner
             foreach (var input in inputs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var score = ScoreOne(scorer, input, settings);
+                var score = scorer.Score(input.Path, input.Problem);
                 results.Add((input.Path, score));
                 writer.Write(input.Path, score);
                 progress.Advance();
@@ -60,57 +57,13 @@ public static class ScoreRunner
                 }
             }
 
+            if (settings.ReportPath is not null && results.Count > 0
+                && !LocalReport.Write(settings.ReportPath, LocalReport.Create(results, pattern, settings.Paths), errors))
+            {
+                return ExitUsage;
+            }
+
             return results.Any(r => r.Score.Verdict == FocusVerdict.Failed) ? ExitSomeFailed : ExitAllScored;
-        }
-    }
-
-    private static (OnnxFocusModel, TileScorer) CreateScorer(ScoreSettings settings, TextWriter errors)
-    {
-        string modelPath = settings.Model.ResolvePath();
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException($"Model file not found at '{modelPath}'.", modelPath);
-        }
-
-        var card = settings.Model.ResolveCard(modelPath);
-        var options = new ScoringOptions
-        {
-            ModelPath = modelPath,
-            InputMicronsPerPixel = settings.MicronsPerPixel,
-            RejectAboveMicrons = settings.ThresholdMicrons ?? new ScoringOptions().RejectAboveMicrons,
-            IntraOpThreads = settings.Threads,
-            TiffPage = settings.TiffPage,
-        };
-        var model = new OnnxFocusModel(options, NullLogger.Instance, card);
-        if (settings.Format == OutputFormat.Table)
-        {
-            errors.WriteLine($"model {model.Card.Name} {model.Card.Version} on {model.Provider}, {model.Card.MicronsPerPixel} µm/px, threshold {options.RejectAboveMicrons} µm");
-        }
-
-        if (options.InputMicronsPerPixel is double input && TileScorer.IsCoarserThanModel(input, model.Card.MicronsPerPixel))
-        {
-            // On stderr in every format, so JSON and CSV output stay machine-readable.
-            errors.WriteLine($"focus: warning: {input} µm/px is coarser than the model's {model.Card.MicronsPerPixel} µm/px: {TileScorer.CoarseInputAdvice}");
-        }
-
-        return (model, new TileScorer(model, Options.Create(options), NullLogger<TileScorer>.Instance));
-    }
-
-    private static TileScore ScoreOne(TileScorer scorer, InputFile input, ScoreSettings settings)
-    {
-        if (input.Problem is not null)
-        {
-            return scorer.Failed(input.Problem, settings.MicronsPerPixel, settings.ThresholdMicrons);
-        }
-
-        try
-        {
-            using var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return scorer.Score(stream, settings.MicronsPerPixel, settings.ThresholdMicrons);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return scorer.Failed($"Cannot read the file: {ex.Message}", settings.MicronsPerPixel, settings.ThresholdMicrons);
         }
     }
 
@@ -123,10 +76,7 @@ public static class ScoreRunner
         {
             if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal)
-                    .ToList();
+                var files = ImagesIn(path);
                 if (files.Count == 0)
                 {
                     inputs.Add(new InputFile(path, "The folder holds no .png, .jpg, .tif or .bmp files."));
@@ -146,4 +96,10 @@ public static class ScoreRunner
 
         return inputs;
     }
+
+    /// <summary>The images under <paramref name="folder"/>, recursively, in ordinal order.</summary>
+    internal static List<string> ImagesIn(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+        .Order(StringComparer.Ordinal)
+        .ToList();
 }

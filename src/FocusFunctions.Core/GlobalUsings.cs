@@ -1,4 +1,3 @@
 global using System.Diagnostics;
 global using Microsoft.Extensions.Logging;
 global using Microsoft.Extensions.Options;
-global using FocusFunctions.Core.Scoring;

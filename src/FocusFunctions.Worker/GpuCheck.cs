@@ -130,7 +130,7 @@ public static class GpuCheck
     }
 
     private static OnnxFocusModel Load(GpuCheckSettings settings, InferenceProvider provider) =>
-        new(new ScoringOptions
+        new(new OnnxModelOptions
         {
             ModelPath = settings.ModelPath,
             ExecutionProvider = provider,

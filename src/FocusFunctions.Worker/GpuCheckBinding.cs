@@ -1,4 +1,4 @@
-using FocusFunctions.Core.Scoring;
+using FocusFunctions.Core.Inference;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

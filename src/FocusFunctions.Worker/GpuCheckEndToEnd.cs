@@ -151,5 +151,25 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
     }
 
     private static TileScorer Scorer(OnnxFocusModel model, int batch) =>
-        new(model, Options.Create(new ScoringOptions { MaxBatchSize = batch }), NullLogger<TileScorer>.Instance);
+        new(new BatchLimited(model, batch), Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
+
+    /// <summary>One session (loaded for the largest batch) run in batches of at most the size under test, as Scoring:MaxBatchSize does.</summary>
+    private sealed class BatchLimited(IFocusModel inner, int maxBatchSize) : IFocusModel
+    {
+        public ModelCard Card => inner.Card;
+
+        public string Provider => inner.Provider;
+
+        public int MaxBatchSize => maxBatchSize;
+
+        public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+        {
+            int patchLength = 3 * Card.PatchSize * Card.PatchSize;
+            for (int start = 0; start < count; start += maxBatchSize)
+            {
+                int n = Math.Min(maxBatchSize, count - start);
+                inner.Predict(patches.Slice(start * patchLength, n * patchLength), n, defocusMicrons.Slice(start, n));
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using FocusFunctions.Core.Scoring;
+using FocusFunctions.Core.Inference;
 
 namespace FocusFunctions.Worker;
 
@@ -17,7 +17,7 @@ internal sealed record GpuCheckSettings
     public int DecodeThreads { get; init; } = Environment.ProcessorCount;
     public int TileBatch { get; init; } = 64;
     public double Seconds { get; init; } = 2;
-    public CudnnAlgorithmSearch CudnnSearch { get; init; } = new ScoringOptions().CudnnConvAlgoSearch;
+    public CudnnAlgorithmSearch CudnnSearch { get; init; } = new OnnxModelOptions().CudnnConvAlgoSearch;
     public bool CpuOnly { get; init; }
     public string? JsonPath { get; init; }
 

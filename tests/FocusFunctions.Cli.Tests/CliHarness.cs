@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Azure.Storage.Blobs;
-using FocusFunctions.App.Tests.Infrastructure;
+using FocusFunctions.TestSupport;
 
 namespace FocusFunctions.Cli.Tests;
 
@@ -38,12 +38,23 @@ public sealed class CliHarness : IAsyncLifetime
         await tiles.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(content), overwrite: true);
     }
 
+    /// <summary>Runs one command that needs no storage (score, report of local files) in process, capturing its output.</summary>
+    public static (int Exit, string Output, string Errors) RunLocal(Command command, params string[] args)
+    {
+        var root = new RootCommand { command };
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = errors });
+        return (exit, output.ToString(), errors.ToString());
+    }
+
     /// <summary>Runs <c>focus</c> with <paramref name="args"/> as Program.cs wires it, but with the test model for <c>process</c>.</summary>
     public async Task<(int ExitCode, string Output, string Errors)> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("focus (test)");
         root.Subcommands.Add(ProcessCommand.Create(_ => new LaplacianFocusModel()));
         root.Subcommands.Add(ResultsCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(UploadCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         var output = new StringWriter();

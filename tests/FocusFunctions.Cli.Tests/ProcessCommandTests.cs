@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FocusFunctions.App.Tests.Infrastructure;
+using FocusFunctions.TestSupport;
 using FocusFunctions.Core.Processing;
 
 namespace FocusFunctions.Cli.Tests;

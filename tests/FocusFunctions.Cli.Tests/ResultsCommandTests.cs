@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FocusFunctions.App.Tests.Infrastructure;
+using FocusFunctions.TestSupport;
 
 namespace FocusFunctions.Cli.Tests;
 

@@ -1,6 +1,6 @@
-using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
-using FocusFunctions.App.Tests.Infrastructure;
+using FocusFunctions.TestSupport;
 
 namespace FocusFunctions.Cli.Tests;
 
@@ -66,6 +66,18 @@ public sealed class ScoreCommandTests : IDisposable
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("path,verdict,defocusMicrons", lines[0]);
         Assert.StartsWith($"\"{odd}\",InFocus,", lines[1]);
+    }
+
+    [Fact]
+    public void Score_CsvAndJson_CarryTheSameColumnsInTheSameOrder()
+    {
+        var csv = Run("score", Shared(Sharp), "--format", "csv").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var json = JsonDocument.Parse(Run("score", Shared(Sharp), "--format", "json").Output.Split('\n')[0]);
+
+        var columns = json.RootElement.EnumerateObject().ToList();
+        Assert.Equal(columns.Select(c => c.Name), csv[0].Split(','));
+        Assert.Equal(columns.Count, csv[1].Split(',').Length);
+        Assert.Equal(columns.Single(c => c.Name == "patchCount").Value.GetInt32().ToString(CultureInfo.InvariantCulture), csv[1].Split(',')[columns.FindIndex(c => c.Name == "patchCount")]);
     }
 
     [Fact]
@@ -161,13 +173,5 @@ public sealed class ScoreCommandTests : IDisposable
 
     private static string Shared(string file) => Path.Combine(RepositoryPaths.Histology, file);
 
-    private static (int Exit, string Output, string Errors) Run(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(ScoreCommand.Create());
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = errors });
-        return (exit, output.ToString(), errors.ToString());
-    }
+    private static (int Exit, string Output, string Errors) Run(params string[] args) => CliHarness.RunLocal(ScoreCommand.Create(), args);
 }

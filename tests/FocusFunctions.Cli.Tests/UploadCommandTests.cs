@@ -1,4 +1,4 @@
-using FocusFunctions.App.Tests.Infrastructure;
+using FocusFunctions.TestSupport;
 namespace FocusFunctions.Cli.Tests;
 
 public sealed class UploadCommandTests : IAsyncLifetime

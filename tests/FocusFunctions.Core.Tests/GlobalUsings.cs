@@ -1,5 +1,6 @@
 global using FocusFunctions.Core.Imaging;
 global using FocusFunctions.Core.Inference;
+global using FocusFunctions.Core.Processing;
 global using FocusFunctions.Core.Scoring;
 global using FocusFunctions.Core.Tests.Support;
-global using FocusFunctions.App.Tests.Infrastructure;
+global using FocusFunctions.TestSupport;

@@ -2,7 +2,7 @@ namespace FocusFunctions.Infra.Tests;
 
 public class AzureYamlTests
 {
-    private static readonly JsonNode Yaml = SchemaValidator.YamlToJson(File.ReadAllText(RepoPaths.InRoot("azure.yaml")))!;
+    private static readonly JsonNode Yaml = SchemaValidator.YamlToJson(File.ReadAllText(RepositoryPaths.InRoot("azure.yaml")))!;
 
     [Fact]
     public void Processor_Always_DeploysTheFunctionProject()
@@ -19,19 +19,19 @@ public class AzureYamlTests
     {
         var worker = Yaml["services"]!["gpuworker"]!;
         var project = worker["project"]!.GetValue<string>();
-        var context = Path.GetFullPath(Path.Combine(RepoPaths.Root, project, worker["docker"]!["context"]!.GetValue<string>()));
-        var dockerfile = Path.GetFullPath(Path.Combine(RepoPaths.Root, project, worker["docker"]!["path"]!.GetValue<string>()));
+        var context = Path.GetFullPath(Path.Combine(RepositoryPaths.Root, project, worker["docker"]!["context"]!.GetValue<string>()));
+        var dockerfile = Path.GetFullPath(Path.Combine(RepositoryPaths.Root, project, worker["docker"]!["path"]!.GetValue<string>()));
 
         Assert.Equal("containerapp", worker["host"]!.GetValue<string>());
         Assert.Equal("./src/FocusFunctions.Worker", project);
-        Assert.Equal(RepoPaths.Root.TrimEnd(Path.DirectorySeparatorChar), context.TrimEnd(Path.DirectorySeparatorChar));
-        Assert.Equal(RepoPaths.InRoot("src", "FocusFunctions.Worker", "Dockerfile"), dockerfile);
+        Assert.Equal(RepositoryPaths.Root.TrimEnd(Path.DirectorySeparatorChar), context.TrimEnd(Path.DirectorySeparatorChar));
+        Assert.Equal(RepositoryPaths.InRoot("src", "FocusFunctions.Worker", "Dockerfile"), dockerfile);
     }
 
     [Fact]
     public void ServiceNames_Always_MatchTheBicepServiceTags()
     {
-        var bicep = string.Concat(Directory.EnumerateFiles(RepoPaths.Infra, "*.bicep", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var bicep = string.Concat(Directory.EnumerateFiles(RepositoryPaths.Infra, "*.bicep", SearchOption.AllDirectories).Select(File.ReadAllText));
 
         Assert.All(Yaml["services"]!.AsObject(), s => Assert.Contains($"'azd-service-name': '{s.Key}'", bicep, StringComparison.Ordinal));
     }
@@ -53,6 +53,6 @@ public class AzureYamlTests
 
         Assert.Equal(shell, hook["shell"]!.GetValue<string>());
         Assert.Equal(script, hook["run"]!.GetValue<string>());
-        Assert.True(File.Exists(RepoPaths.InRoot(script.Split('/'))), $"{script} is missing.");
+        Assert.True(File.Exists(RepositoryPaths.InRoot(script.Split('/'))), $"{script} is missing.");
     }
 }

@@ -12,6 +12,10 @@ public static class Deployed
         return matches[0];
     }
 
+    /// <summary>The site's config resource of this name (appsettings, authsettingsV2), or null when not deployed.</summary>
+    public static DeployedResource? SiteConfig(this IReadOnlyList<DeployedResource> resources, string name) =>
+        resources.OfType("Microsoft.Web/sites/config").SingleOrDefault(r => (r.Evaluate("name") as string)?.EndsWith("/" + name, StringComparison.Ordinal) == true);
+
     public static IReadOnlyList<DeployedResource> OfType(this IReadOnlyList<DeployedResource> resources, string type) =>
         resources.Where(r => r.Type.Equals(type, StringComparison.OrdinalIgnoreCase)).ToList();
 

@@ -1,1 +1,2 @@
 global using System.Text.Json.Nodes;
+global using FocusFunctions.TestSupport;

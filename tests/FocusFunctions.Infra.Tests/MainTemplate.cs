@@ -5,7 +5,7 @@ namespace FocusFunctions.Infra.Tests;
 /// <summary>infra/main.bicep, compiled and linted once per test run and shared by every test class.</summary>
 public static class MainTemplate
 {
-    public static string BicepFile => Path.Combine(RepoPaths.Infra, "main.bicep");
+    public static string BicepFile => Path.Combine(RepositoryPaths.Infra, "main.bicep");
 
     private static readonly Lazy<BicepResult> BuildResult = new(() => BicepCli.Run("build", BicepFile, "--stdout"));
 
@@ -21,6 +21,8 @@ public static class MainTemplate
 
         return JsonNode.Parse(build.Stdout)!.AsObject();
     });
+
+    public const string TestAuthClientId = "0d2c3b4a-1111-4222-8333-944455556666";
 
     public static BicepResult Build => BuildResult.Value;
 
@@ -39,6 +41,8 @@ public static class MainTemplate
             ["environmentName"] = "test",
             ["location"] = "swedencentral",
             ["enableGpuWorker"] = enableGpuWorker,
+            // Sign-in is on by default and needs an app registration's client id (an id, not a secret).
+            ["authClientId"] = TestAuthClientId,
         };
         foreach (var (name, value) in more)
         {

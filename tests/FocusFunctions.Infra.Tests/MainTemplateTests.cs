@@ -33,7 +33,7 @@ public class MainTemplateTests
     public void ParametersFile_Always_SetsOnlyTemplateParametersAndEveryRequiredOne()
     {
         var templateParameters = MainTemplate.Json["parameters"]!.AsObject();
-        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Infra, "main.parameters.json")))!;
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "main.parameters.json")))!;
         var given = file["parameters"]!.AsObject().Select(p => p.Key).ToList();
 
         Assert.All(given, name => Assert.True(templateParameters.ContainsKey(name), $"main.parameters.json sets unknown parameter '{name}'."));

@@ -6,7 +6,7 @@ public class PostDeployHookTests
 {
     public static TheoryData<string> Scripts => new() { "postdeploy.sh", "postdeploy.ps1" };
 
-    private static string Read(string script) => File.ReadAllText(RepoPaths.InRoot("scripts", script));
+    private static string Read(string script) => File.ReadAllText(RepositoryPaths.InRoot("scripts", script));
 
     [Theory]
     [MemberData(nameof(Scripts))]
@@ -51,7 +51,7 @@ public class PostDeployHookTests
     [Fact]
     public void ShellScript_Always_ParsesAsPosixSh()
     {
-        using var sh = Process.Start(new ProcessStartInfo("sh", ["-n", RepoPaths.InRoot("scripts", "postdeploy.sh")])
+        using var sh = Process.Start(new ProcessStartInfo("sh", ["-n", RepositoryPaths.InRoot("scripts", "postdeploy.sh")])
         {
             RedirectStandardError = true,
         })!;

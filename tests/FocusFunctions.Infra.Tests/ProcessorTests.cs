@@ -8,7 +8,7 @@ public class ProcessorTests
 
     private static DeployedResource Site => Resources.Single("Microsoft.Web/sites");
 
-    private static IDictionary<string, object?> Settings => Resources.Single("Microsoft.Web/sites/config").Properties;
+    private static IDictionary<string, object?> Settings => Resources.SiteConfig("appsettings")!.Properties;
 
     [Fact]
     public void Plan_Always_IsFlexConsumptionFc1()
@@ -80,7 +80,7 @@ public class ProcessorTests
     [Fact]
     public void Settings_RejectThreshold_FollowsTheParameter()
     {
-        var settings = MainTemplate.Deploy(false, ("rejectAboveMicrons", "1.5")).Single("Microsoft.Web/sites/config").Properties;
+        var settings = MainTemplate.Deploy(false, ("rejectAboveMicrons", "1.5")).SiteConfig("appsettings")!.Properties;
 
         Assert.Equal("1.5", settings["Scoring__RejectAboveMicrons"]);
     }
@@ -88,7 +88,7 @@ public class ProcessorTests
     [Fact]
     public void Settings_ApplicationInsights_AuthenticatesWithEntra()
     {
-        var raw = Resources.Single("Microsoft.Web/sites/config").Definition["properties"]!;
+        var raw = Resources.SiteConfig("appsettings")!.Definition["properties"]!;
 
         Assert.True(Settings.ContainsKey("APPLICATIONINSIGHTS_CONNECTION_STRING"));
         var authentication = raw["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]!.GetValue<string>();

@@ -2,11 +2,11 @@ namespace FocusFunctions.Infra.Tests;
 
 public class SchemaValidationTests
 {
-    private static JsonNode AzureYaml => SchemaValidator.YamlToJson(File.ReadAllText(RepoPaths.InRoot("azure.yaml")))!;
+    private static JsonNode AzureYaml => SchemaValidator.YamlToJson(File.ReadAllText(RepositoryPaths.InRoot("azure.yaml")))!;
 
-    private static JsonNode HostJson => JsonNode.Parse(File.ReadAllText(RepoPaths.InRoot("host.json")))!;
+    private static JsonNode HostJson => JsonNode.Parse(File.ReadAllText(RepositoryPaths.InRoot("host.json")))!;
 
-    private static JsonNode LocalSettings => JsonNode.Parse(File.ReadAllText(RepoPaths.InRoot("local.settings.sample.json")))!;
+    private static JsonNode LocalSettings => JsonNode.Parse(File.ReadAllText(RepositoryPaths.InRoot("local.settings.sample.json")))!;
 
     [Fact]
     public void AzureYaml_AsWritten_MatchesTheAzdSchema() => AssertValid(SchemaValidator.AzureYaml, AzureYaml);

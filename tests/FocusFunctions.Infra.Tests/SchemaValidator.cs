@@ -70,14 +70,14 @@ public sealed class SchemaValidator
         if (withAzdExtensions)
         {
             // Referenced azd extension schemas first, each under the URL the azd schema uses for it.
-            foreach (var path in Directory.EnumerateFiles(Path.Combine(RepoPaths.Schemas, "cli"), "*.json", SearchOption.AllDirectories))
+            foreach (var path in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Schemas, "cli"), "*.json", SearchOption.AllDirectories))
             {
-                var relative = Path.GetRelativePath(RepoPaths.Schemas, path).Replace('\\', '/');
+                var relative = Path.GetRelativePath(RepositoryPaths.Schemas, path).Replace('\\', '/');
                 JsonSchema.FromText(File.ReadAllText(path), options, new Uri(AzureDevRaw + relative));
             }
         }
 
-        var text = AsDraft7(File.ReadAllText(Path.Combine(RepoPaths.Schemas, file)));
+        var text = AsDraft7(File.ReadAllText(Path.Combine(RepositoryPaths.Schemas, file)));
         return new SchemaValidator(JsonSchema.FromText(text, options, id));
     }
 

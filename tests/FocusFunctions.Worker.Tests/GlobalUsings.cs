@@ -1,3 +1,3 @@
-global using FocusFunctions.App.Tests.Infrastructure;
+global using FocusFunctions.TestSupport;
 global using FocusFunctions.Core.Processing;
 global using FocusFunctions.Core.Scoring;

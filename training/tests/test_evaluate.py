@@ -3,7 +3,9 @@ import os
 import numpy as np
 import pytest
 
+import contract
 import evaluate
+import tissue
 import utils
 
 TRAINING = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,3 +38,31 @@ def test_per_source_separates_a_steady_offset_from_noise():
     assert report["he"]["mae"] == pytest.approx(0.3)          # the same MAE ...
     assert all(b == pytest.approx(0.3) for b in report["ihc"]["biasPerLevel"].values())
     assert report["he"]["biasPerLevel"]["1"] == pytest.approx(-0.3)   # ... but no steady offset
+
+
+def red_reader(xb):
+    """A stand-in model that reads the patch's mean red channel (0..1) as um: which patches it saw shows in the median."""
+    return xb[:, 0].mean(dim=(1, 2)).unsqueeze(1)
+
+
+def test_per_image_reads_the_engines_grid_and_tissue_gate():
+    size = contract.PATCH_SIZE
+    img = np.full((size, 2 * size + 60, 3), 235, dtype=np.uint8)     # three patches along x, glass
+    img[:, :size] = (102, 60, 140)                                   # the first patch is all tissue
+    r = evaluate.predict_image(red_reader, img, contract.MICRONS_PER_PIXEL)
+    assert (r["patches"], r["tissuePatches"], r["verdict"]) == (3, 1, "Scored")
+    assert r["medianUm"] == pytest.approx(0.4)                       # only the tissue patch: 102 / 255
+    glass = evaluate.predict_image(red_reader, np.full((100, 100, 3), 235, dtype=np.uint8), contract.MICRONS_PER_PIXEL)
+    assert (glass["verdict"], glass["medianUm"], glass["patches"]) == ("NoTissue", None, 1)
+
+
+def test_per_image_patch_counts_are_the_engines_on_a_shared_image(shared_dir):
+    fixture = utils.load_json(os.path.join(TRAINING, "..", "models", "fixtures", "tissue-parity", "expected.json"))
+    expected = next(i for i in fixture["images"] if i["file"] == "openslide-os2-vsi-ki67-ihc.png")
+    img = utils.load_rgb(os.path.join(shared_dir, expected["file"]))
+    r = evaluate.predict_image(red_reader, img, expected["micronsPerPixel"])
+    regions = tissue.cover(expected["width"], expected["height"], contract.PATCH_SIZE)
+    scored = sum(n >= contract.MIN_PATCH_TISSUE_FRACTION * w * h
+                 for n, (_, _, w, h) in zip(expected["patchTissuePixels"], regions))
+    assert (r["patches"], r["tissuePatches"]) == (len(regions), scored)
+    assert scored > 0

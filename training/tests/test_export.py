@@ -85,7 +85,7 @@ PREVIOUS = os.path.join(MODELS, "previous", "focus-model-1.0.0")
 
 
 def test_previous_model_onnx_is_its_checkpoint_exported_and_its_card_matches(tmp_path):
-    """focusnet 1.0.0, shipped until the fifteenth check (docs/model.md), is kept whole so that any host can roll
+    """focusnet 1.0.0, shipped until the fifteenth check (docs/model-history.md), is kept whole so that any host can roll
     back to it with --model / Scoring__ModelPath and the earlier comparisons can be rerun against it."""
     card = json.load(open(os.path.join(PREVIOUS, "focus-model.json")))
     onnx_path = os.path.join(PREVIOUS, "focus-model.onnx")
@@ -101,7 +101,7 @@ def test_previous_model_onnx_is_its_checkpoint_exported_and_its_card_matches(tmp
 def test_in_out_goal_is_judged_without_the_samples_exactly_on_the_line():
     """On the held-out set's mix (levels 0..10 plus five continuous z per patch) a model that is right to within
     0.05 um and unbiased still scores ~0.94 when the samples exactly on 2 um count, since it reads them on either
-    side by chance; the goal is judged on the rest (docs/model.md, fifteenth check)."""
+    side by chance; the goal is judged on the rest (docs/model.md, results)."""
     import utils
     rng = np.random.default_rng(0)
     true = np.concatenate([np.tile(np.arange(11.0), 2000), rng.uniform(0, 10, 10000)])

@@ -1,10 +1,8 @@
-using FocusFunctions.Core.Scoring;
-
 namespace FocusFunctions.Core.Imaging;
 
 /// <summary>What the decoder accepts; checked before any pixel is decoded.</summary>
 public sealed record DecodeLimits(long MaxBytes, long MaxPixels, TiffPageSelection TiffPage)
 {
-    public static DecodeLimits From(ScoringOptions options) =>
+    public static DecodeLimits From(DecodeOptions options) =>
         new(options.MaxInputBytes, options.MaxInputPixels, options.TiffPage);
 }

@@ -1,4 +1,3 @@
-using FocusFunctions.Core.Scoring;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FocusFunctions.Core.Inference;
@@ -10,25 +9,19 @@ namespace FocusFunctions.Core.Inference;
 public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly int _maxBatch;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    public OnnxFocusModel(IOptions<ScoringOptions> options, ILogger<OnnxFocusModel> logger)
+    public OnnxFocusModel(IOptions<OnnxModelOptions> options, ILogger<OnnxFocusModel> logger)
         : this(options.Value, logger)
     {
     }
 
-    public OnnxFocusModel(ScoringOptions options, ILogger logger, ModelCard? card = null)
+    public OnnxFocusModel(OnnxModelOptions options, ILogger logger, ModelCard? card = null)
     {
-        string modelPath = Resolve(options.ModelPath);
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException($"Model file not found at '{modelPath}' (Scoring:ModelPath).", modelPath);
-        }
-
-        Card = card ?? ModelCard.Load(options.ModelCardPath is { } cardPath ? Resolve(cardPath) : ModelCard.PathFor(modelPath));
-        _maxBatch = options.MaxBatchSize;
+        string modelPath = ModelFiles.ResolveExisting(options.ModelPath);
+        Card = card ?? ModelCard.Load(options.ModelCardPath is { } cardPath ? ModelFiles.Resolve(cardPath) : ModelCard.PathFor(modelPath));
+        MaxBatchSize = options.MaxBatchSize;
         _inputNames = [Card.InputName];
         _outputNames = [Card.OutputName];
 
@@ -49,6 +42,8 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
 
     public string Provider { get; }
 
+    public int MaxBatchSize { get; }
+
     public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
     {
         int patchLength = 3 * Card.PatchSize * Card.PatchSize;
@@ -57,9 +52,9 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
             throw new ArgumentException($"Expected {count} patches of {patchLength} floats and room for {count} results.");
         }
 
-        for (int start = 0; start < count; start += _maxBatch)
+        for (int start = 0; start < count; start += MaxBatchSize)
         {
-            int n = Math.Min(_maxBatch, count - start);
+            int n = Math.Min(MaxBatchSize, count - start);
             var memory = MemoryMarshalFloat(patches.Slice(start * patchLength, n * patchLength));
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory,
                 [n, 3, Card.PatchSize, Card.PatchSize]);
@@ -75,13 +70,6 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
     }
 
     public void Dispose() => _session.Dispose();
-
-    /// <summary>
-    /// A relative path is taken from the working directory when the file is there, else from the app's own folder:
-    /// hosts such as Azure Functions do not promise a working directory, and the model ships beside the binaries.
-    /// </summary>
-    internal static string Resolve(string path) =>
-        Path.IsPathRooted(path) || File.Exists(path) ? Path.GetFullPath(path) : Path.Combine(AppContext.BaseDirectory, path);
 
     // ORT wraps managed memory without copying; it never writes to inputs, so the read-only view is safe to lend.
     private static Memory<float> MemoryMarshalFloat(ReadOnlyMemory<float> memory) =>
@@ -104,7 +92,7 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
         }
     }
 
-    private static string ChooseProvider(SessionOptions sessionOptions, ScoringOptions options, ILogger logger)
+    private static string ChooseProvider(SessionOptions sessionOptions, OnnxModelOptions options, ILogger logger)
     {
         if (options.ExecutionProvider != InferenceProvider.Cuda)
         {

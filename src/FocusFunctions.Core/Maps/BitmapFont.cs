@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace FocusFunctions.Core.Maps;
 
 /// <summary>
-/// A tiny 5-pixel-high bitmap font for legend labels: the machines that render maps have no system fonts, and a
+/// A tiny 5-pixel-high bitmap font for legend and plot labels: the machines that render maps have no system fonts, and a
 /// font package would be a large dependency for a dozen characters.
 /// </summary>
 internal static class BitmapFont
@@ -38,6 +38,22 @@ internal static class BitmapFont
         ['S'] = ["###", "#..", "###", "..#", "###"],
         ['T'] = ["###", ".#.", ".#.", ".#.", ".#."],
         ['U'] = ["#.#", "#.#", "#.#", "#.#", "###"],
+        ['B'] = ["##.", "#.#", "##.", "#.#", "##."],
+        ['C'] = ["###", "#..", "#..", "#..", "###"],
+        ['G'] = ["###", "#..", "#.#", "#.#", "###"],
+        ['H'] = ["#.#", "#.#", "###", "#.#", "#.#"],
+        ['K'] = ["#.#", "#.#", "##.", "#.#", "#.#"],
+        ['P'] = ["###", "#.#", "###", "#..", "#.."],
+        ['R'] = ["##.", "#.#", "##.", "#.#", "#.#"],
+        ['V'] = ["#.#", "#.#", "#.#", "#.#", ".#."],
+        ['W'] = ["#...#", "#...#", "#.#.#", "##.##", "#...#"],
+        ['X'] = ["#.#", "#.#", ".#.", "#.#", "#.#"],
+        ['Y'] = ["#.#", "#.#", ".#.", ".#.", ".#."],
+        ['Z'] = ["###", "..#", ".#.", "#..", "###"],
+        ['-'] = ["...", "...", "###", "...", "..."],
+        ['='] = ["...", "###", "...", "###", "..."],
+        ['('] = [".#", "#.", "#.", "#.", ".#"],
+        [')'] = ["#.", ".#", ".#", ".#", "#."],
     };
 
     /// <summary>Width in pixels of <paramref name="text"/> at <paramref name="scale"/>, one blank column between glyphs.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Maps;
 
@@ -10,8 +11,6 @@ namespace FocusFunctions.Core.Maps;
 /// </summary>
 public static class FocusMapRenderer
 {
-    public const double DefaultThresholdMicrons = 2.0;
-
     /// <summary>Largest number of cells along one axis of a map.</summary>
     public const int MaxCellsPerAxis = 2048;
 
@@ -23,15 +22,19 @@ public static class FocusMapRenderer
     public static byte[] RenderTile(TileScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        double threshold = score.ThresholdMicrons > 0 ? score.ThresholdMicrons : DefaultThresholdMicrons;
+        double threshold = score.ThresholdMicrons > 0 ? score.ThresholdMicrons : ScoringOptions.DefaultRejectAboveMicrons;
         var cells = score.Grid is { } grid
             ? grid.Patches.Select(p => (p.Column, p.Row, p.DefocusMicrons is { } d ? DefocusPalette.ForDefocus(d, threshold) : DefocusPalette.NoTissue))
             : [(0, 0, DefocusPalette.Failed)];
-        return Render(cells.ToList(), threshold, targetSize: 480);
+        return Render(cells.Select(c => (c.Item1, c.Item2, c.Item3, (Image<Rgb24>?)null)).ToList(), threshold, targetSize: 480);
     }
 
-    /// <summary>A slide's tiles at their grid positions (X right, Y down); positions without a tile stay white.</summary>
-    public static byte[] RenderMosaic(IEnumerable<(int X, int Y, double? DefocusMicrons, FocusVerdict Verdict)> tiles, double thresholdMicrons = DefaultThresholdMicrons)
+    /// <summary>
+    /// A slide's tiles at their grid positions (X right, Y down); positions without a tile stay white. Tiles with a
+    /// picture in <paramref name="pictures"/> (by grid position) show it inside a frame of their colour.
+    /// </summary>
+    public static byte[] RenderMosaic(IEnumerable<(int X, int Y, double? DefocusMicrons, FocusVerdict Verdict)> tiles, double thresholdMicrons = ScoringOptions.DefaultRejectAboveMicrons,
+        IReadOnlyDictionary<(int X, int Y), Image<Rgb24>>? pictures = null)
     {
         ArgumentNullException.ThrowIfNull(tiles);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(thresholdMicrons);
@@ -42,11 +45,12 @@ public static class FocusMapRenderer
         }
 
         int minX = list.Min(t => t.X), minY = list.Min(t => t.Y);
-        var cells = list.Select(t => (t.X - minX, t.Y - minY, DefocusPalette.For(t.Verdict, t.DefocusMicrons, thresholdMicrons))).ToList();
+        var cells = list.Select(t => (t.X - minX, t.Y - minY, DefocusPalette.For(t.Verdict, t.DefocusMicrons, thresholdMicrons),
+            pictures?.GetValueOrDefault((t.X, t.Y)))).ToList();
         return Render(cells, thresholdMicrons, targetSize: 768);
     }
 
-    private static byte[] Render(IReadOnlyList<(int Column, int Row, Rgb24 Colour)> cells, double threshold, int targetSize)
+    private static byte[] Render(IReadOnlyList<(int Column, int Row, Rgb24 Colour, Image<Rgb24>? Picture)> cells, double threshold, int targetSize)
     {
         int columns = cells.Max(c => c.Column) + 1, rows = cells.Max(c => c.Row) + 1;
         if (columns > MaxCellsPerAxis || rows > MaxCellsPerAxis)
@@ -62,9 +66,16 @@ public static class FocusMapRenderer
         int height = legendTop + Legend.Height + Margin;
 
         using var image = new Image<Rgb24>(width, height, DefocusPalette.Background);
-        foreach (var (column, row, colour) in cells)
+        foreach (var (column, row, colour, picture) in cells)
         {
-            Canvas.Fill(image, Margin + column * cell, Margin + row * cell, cell - gap, cell - gap, colour);
+            int x = Margin + column * cell, y = Margin + row * cell, size = cell - gap;
+            Canvas.Fill(image, x, y, size, size, colour);
+            // The picture inside a frame of the tile's colour, when the cell is large enough for both to be seen.
+            int frame = Math.Max(2, size / 8);
+            if (picture is not null && size - 2 * frame >= 8)
+            {
+                Canvas.Draw(image, picture, x + frame, y + frame, size - 2 * frame);
+            }
         }
 
         Legend.Draw(image, Margin, legendTop, width - 2 * Margin, threshold);

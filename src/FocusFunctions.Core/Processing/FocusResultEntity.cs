@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Processing;
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using FocusFunctions.Core.Maps;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Processing;
 
@@ -74,10 +75,7 @@ public sealed class SlideQueries(TableClient results)
     public async Task<IReadOnlyList<RescanTile>> RescanAsync(string slideId, CancellationToken cancellationToken)
     {
         var rows = await RowsAsync(slideId, FocusVerdict.OutOfFocus, cancellationToken).ConfigureAwait(false);
-        return rows
-            .OrderBy(r => r.TileY ?? int.MaxValue).ThenBy(r => r.TileX ?? int.MaxValue).ThenBy(r => r.BlobName, StringComparer.Ordinal)
-            .Select(r => new RescanTile(r.BlobName, r.TileX, r.TileY, r.DefocusMicrons))
-            .ToList();
+        return RescanTile.Ordered(rows.Select(r => new RescanTile(r.BlobName, r.TileX, r.TileY, r.DefocusMicrons)));
     }
 
     /// <summary>The slide's focus map as PNG; null when no row has a grid position.</summary>
@@ -93,6 +91,6 @@ public sealed class SlideQueries(TableClient results)
         double threshold = placed.Max(r => r.ThresholdMicrons);
         return FocusMapRenderer.RenderMosaic(
             placed.Select(r => (r.TileX!.Value, r.TileY!.Value, r.DefocusMicrons, r.VerdictValue)),
-            threshold > 0 ? threshold : FocusMapRenderer.DefaultThresholdMicrons);
+            threshold > 0 ? threshold : ScoringOptions.DefaultRejectAboveMicrons);
     }
 }

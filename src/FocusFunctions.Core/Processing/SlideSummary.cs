@@ -6,4 +6,10 @@ public sealed record SlideSummary(
     double? MedianDefocusMicrons, IReadOnlyList<string> RejectedTiles, IReadOnlyList<string> QuarantinedTiles);
 
 /// <summary>An out-of-focus tile the scanner should acquire again.</summary>
-public sealed record RescanTile(string BlobName, int? TileX, int? TileY, double? DefocusMicrons);
+public sealed record RescanTile(string BlobName, int? TileX, int? TileY, double? DefocusMicrons)
+{
+    /// <summary>Row by row, then column, then name: the scanner's order, and the same in the API and the report.</summary>
+    public static IReadOnlyList<RescanTile> Ordered(IEnumerable<RescanTile> tiles) => tiles
+        .OrderBy(t => t.TileY ?? int.MaxValue).ThenBy(t => t.TileX ?? int.MaxValue).ThenBy(t => t.BlobName, StringComparer.Ordinal)
+        .ToList();
+}

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FocusFunctions.Core.Storage;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Processing;
 

@@ -9,11 +9,7 @@ public static class PatchTensor
 {
     private const float Scale = 1f / 255f;
 
-    public static void Write(RgbImage image, PatchRegion region, int patchSize, Span<float> destination) =>
-        Write(image, region, patchSize, destination, vectorized: true);
-
-    /// <summary>As <see cref="Write(RgbImage, PatchRegion, int, Span{float})"/>; <paramref name="vectorized"/> = false forces the per-pixel path (for tests).</summary>
-    internal static void Write(RgbImage image, PatchRegion region, int patchSize, Span<float> destination, bool vectorized)
+    public static void Write(RgbImage image, PatchRegion region, int patchSize, Span<float> destination)
     {
         int plane = patchSize * patchSize;
         if (destination.Length < 3 * plane)
@@ -22,7 +18,7 @@ public static class PatchTensor
         }
 
         // A full-width region reads each row as one run of pixels: 16 at a time, same floats as the per-pixel path.
-        bool contiguousRows = vectorized && region.Width == patchSize && RgbLanes.IsSupported && Avx2.IsSupported;
+        bool contiguousRows = region.Width == patchSize && RgbLanes.IsSupported && Avx2.IsSupported;
         Span<int> columnOffsets = patchSize <= 1024 ? stackalloc int[patchSize] : new int[patchSize];
         for (int px = 0; px < patchSize; px++)
         {

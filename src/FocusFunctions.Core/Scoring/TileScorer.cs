@@ -7,7 +7,7 @@ namespace FocusFunctions.Core.Scoring;
 /// Scores one tile: decode → resample to the model's µm/px → patch grid → tissue mask → batched inference on tissue
 /// patches → median and verdict. Stateless apart from the shared model, so one instance serves every thread.
 /// </summary>
-public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOptions> options, ILogger<TileScorer> logger)
+public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOptions> options, IOptions<DecodeOptions> decoding, ILogger<TileScorer> logger)
 {
     // Upsampling by more than this reads as defocus by itself (~1 µm at 2x in the model card's per-image results): warn once.
     private const double CoarseInputTolerance = 1.1;
@@ -17,11 +17,15 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
         "they are upsampled, and the upsampling alone reads as defocus (about 1 µm at twice the model's pixel size). Use a model trained at this pixel size.";
 
     private readonly ScoringOptions _options = options.Value;
+    private readonly DecodeOptions _decoding = decoding.Value;
     private int _coarseInputWarned;
 
     public IFocusModel Model => model;
 
     public ScoringOptions Options => _options;
+
+    /// <summary>What the decoder accepts (the processor refuses a blob over <see cref="DecodeOptions.MaxInputBytes"/> without downloading it).</summary>
+    public DecodeOptions Decoding => _decoding;
 
     /// <summary>Scores a tile from its encoded bytes; a bad input gives a Failed score with a readable error, never an exception.</summary>
     public TileScore Score(Stream encoded, double? micronsPerPixel = null, double? thresholdMicrons = null)
@@ -43,7 +47,7 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     /// <summary>Decodes and prepares a tile; throws <see cref="TileDecodeException"/> for input that is not a usable image.</summary>
     public PreparedTile Prepare(Stream encoded, double? micronsPerPixel = null)
     {
-        var decoded = TileDecoder.Decode(encoded, DecodeLimits.From(_options));
+        var decoded = TileDecoder.Decode(encoded, DecodeLimits.From(_decoding));
         return Prepare(decoded.Image, micronsPerPixel);
     }
 
@@ -52,11 +56,11 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
         var card = model.Card;
         double inputMicrons = ResolveMicronsPerPixel(micronsPerPixel);
         double scale = inputMicrons / card.MicronsPerPixel;
-        if ((double)image.Width * image.Height * scale * scale > _options.MaxInputPixels)
+        if ((double)image.Width * image.Height * scale * scale > _decoding.MaxInputPixels)
         {
             // Enlarging to the model's pixel size multiplies the pixels (and the patch tensor): bound it like the input.
             throw new TileDecodeException(
-                $"At {inputMicrons} µm/px this {image.Width}x{image.Height} tile becomes about {image.Width * scale:F0}x{image.Height * scale:F0} pixels at the model's {card.MicronsPerPixel} µm/px, over the limit of {_options.MaxInputPixels:N0}.");
+                $"At {inputMicrons} µm/px this {image.Width}x{image.Height} tile becomes about {image.Width * scale:F0}x{image.Height * scale:F0} pixels at the model's {card.MicronsPerPixel} µm/px, over the limit of {_decoding.MaxInputPixels:N0}.");
         }
 
         if (IsCoarserThanModel(inputMicrons, card.MicronsPerPixel) && Interlocked.Exchange(ref _coarseInputWarned, 1) == 0)
@@ -177,14 +181,14 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     }
 
     /// <summary>
-    /// Patches of many tiles go to the model in shared batches of up to MaxBatchSize. A whole batch that lies inside
+    /// Patches of many tiles go to the model in shared batches of up to the model's MaxBatchSize. A whole batch that lies inside
     /// one tile's tensor goes from there (with the CPU default of 1, every patch does); the rest is copied through one
     /// batch-sized buffer: a buffer for all patches at once would need gigabytes (and overflow) for many large tiles.
     /// </summary>
     private void PredictAcrossTiles(IReadOnlyList<PreparedTile> tiles, float[] predictions)
     {
         int patchLength = 3 * model.Card.PatchSize * model.Card.PatchSize;
-        int capacity = Math.Min(_options.MaxBatchSize, predictions.Length);
+        int capacity = Math.Min(model.MaxBatchSize, predictions.Length);
         float[]? buffer = null;
         int filled = 0, done = 0;
         foreach (var tile in tiles)

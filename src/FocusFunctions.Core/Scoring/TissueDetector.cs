@@ -55,13 +55,10 @@ public static class TissueDetector
     }
 
     /// <summary>A summed-area table of the mask, so any patch's tissue count costs four lookups.</summary>
-    public static TissueMap Map(RgbImage image) => Map(image, vectorized: true);
-
-    /// <summary>As <see cref="Map(RgbImage)"/>; <paramref name="vectorized"/> = false forces the scalar rule (for tests).</summary>
-    internal static TissueMap Map(RgbImage image, bool vectorized)
+    public static TissueMap Map(RgbImage image)
     {
         int w = image.Width, h = image.Height, stride = w + 1;
-        var kinds = Classify(image, vectorized);
+        var kinds = Classify(image);
 
         // Summed-area table of the filled mask; its first row and column stay zero, every other entry is written.
         // The window counts come from running column sums over the window's rows (a row enters at the bottom and
@@ -120,10 +117,10 @@ public static class TissueDetector
     }
 
     /// <summary>One <see cref="PixelKind"/> per pixel, 16 pixels at a time where the CPU allows.</summary>
-    internal static PixelKind[] Classify(RgbImage image, bool vectorized)
+    internal static PixelKind[] Classify(RgbImage image)
     {
         int w = image.Width, h = image.Height;
-        vectorized &= VectorMask.IsSupported;
+        bool vectorized = VectorMask.IsSupported;
         var kinds = GC.AllocateUninitializedArray<PixelKind>(w * h);
         var p = image.Pixels;
         for (int y = 0; y < h; y++)

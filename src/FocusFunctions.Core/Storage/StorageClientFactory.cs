@@ -68,13 +68,16 @@ public sealed class StorageClientFactory
             _connection.Credential, options);
     }
 
-    private T Configure<T>(T options) where T : Azure.Core.ClientOptions
+    private T Configure<T>(T options) where T : ClientOptions => WithRetries(options, _options);
+
+    /// <summary>The app's retry policy (exponential, from <see cref="StorageOptions"/>) on any storage client's options.</summary>
+    public static T WithRetries<T>(T options, StorageOptions storage) where T : ClientOptions
     {
         options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = _options.MaxRetries;
-        options.Retry.Delay = _options.RetryDelay;
-        options.Retry.MaxDelay = _options.MaxRetryDelay;
-        options.Retry.NetworkTimeout = _options.NetworkTimeout;
+        options.Retry.MaxRetries = storage.MaxRetries;
+        options.Retry.Delay = storage.RetryDelay;
+        options.Retry.MaxDelay = storage.MaxRetryDelay;
+        options.Retry.NetworkTimeout = storage.NetworkTimeout;
         return options;
     }
 }

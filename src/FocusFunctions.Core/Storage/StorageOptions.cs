@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Storage;
 

@@ -24,8 +24,8 @@ public sealed class FocusMapFunctionTests(AzuriteFixture azurite)
         using var map = Image.Load<Rgb24>(response.BodyBytes());
         // 3 x 2 tiles of 64 px cells after an 8 px margin: sample the middle of each cell.
         Rgb24 Cell(int x, int y) => map[8 + x * 64 + 32, 8 + y * 64 + 32];
-        Assert.True(Cell(0, 0).G > Cell(0, 0).R, "a sharp tile is green");
-        Assert.True(Cell(0, 1).R > Cell(0, 1).G && Cell(0, 1).G < DefocusPalette.AtThreshold.G, "a defocused tile is past yellow, towards red");
+        Assert.True(Cell(0, 0).B > Cell(0, 0).G, "a sharp tile is at the violet end of the scale");
+        Assert.True(Cell(0, 1).R > DefocusPalette.AtThreshold.R && Cell(0, 1).G > DefocusPalette.AtThreshold.G, "a defocused tile is past the threshold's teal, towards yellow");
         Assert.Equal(DefocusPalette.NoTissue, Cell(1, 1));
         Assert.Equal(DefocusPalette.Failed, Cell(2, 0));
         Assert.Equal(DefocusPalette.Background, Cell(2, 1));
@@ -56,7 +56,7 @@ public sealed class FocusMapFunctionTests(AzuriteFixture azurite)
 
         using var map = Image.Load<Rgb24>(response.BodyBytes());
         Rgb24 Cell(int x) => map[8 + x * 64 + 32, 8 + 32];
-        Assert.True(Cell(0).G > Cell(0).R, "lab-a's sharp tile at x000 is green, not lab-b's defocused one");
-        Assert.True(Cell(1).R > Cell(1).G, "its defocused tile at x001 is red");
+        Assert.True(Cell(0).B > Cell(0).G, "lab-a's sharp tile at x000 is at the violet end, not lab-b's defocused one");
+        Assert.True(Cell(1).R > DefocusPalette.AtThreshold.R, "its defocused tile at x001 is past the threshold, towards yellow");
     }
 }

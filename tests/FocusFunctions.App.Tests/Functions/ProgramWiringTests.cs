@@ -1,15 +1,13 @@
 using System.Reflection;
-using FocusFunctions.Core.Hosting;
 using FocusFunctions.Core.Inference;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace FocusFunctions.App.Tests.Functions;
 
-/// <summary>The worker creates function classes from the host's services; every one must be constructible as Program.cs wires them.</summary>
+/// <summary>The worker creates function classes from the host's services; every one must be constructible from the host Program builds.</summary>
 public sealed class ProgramWiringTests
 {
     public static TheoryData<Type> FunctionClasses()
@@ -43,22 +41,22 @@ public sealed class ProgramWiringTests
         Assert.Contains("Scoring:ModelPath", error.Message);
     }
 
+    /// <summary>The host exactly as Program builds it, with test settings and (optionally) a model double.</summary>
     private static IHost BuildHost(bool registerTestModel = true)
     {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var host = Program.CreateHost([], builder =>
         {
-            ["FocusStorage"] = "UseDevelopmentStorage=true",
-            ["TILES_CONTAINER"] = "tiles",
-            ["Scoring:ModelPath"] = Path.Combine(Path.GetTempPath(), "no-such-model", "focus-model.onnx"),
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["FocusStorage"] = "UseDevelopmentStorage=true",
+                ["TILES_CONTAINER"] = "tiles",
+                ["Scoring:ModelPath"] = Path.Combine(Path.GetTempPath(), "no-such-model", "focus-model.onnx"),
+            });
+            if (registerTestModel)
+            {
+                builder.Services.AddSingleton<IFocusModel, LaplacianFocusModel>();
+            }
         });
-        if (registerTestModel)
-        {
-            builder.Services.AddSingleton<IFocusModel, LaplacianFocusModel>();
-        }
-
-        builder.Services.AddFocusServices();
-        var host = builder.Build();
         host.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         return host;
     }

@@ -118,15 +118,15 @@ public class TileDecoderTests
             var row = pixels.AsSpan(0, length);
             var vectorised = new byte[3 * length];
             var scalar = new byte[3 * length];
-            TileDecoder.CompositeOnWhite(row, vectorised);
-            TileDecoder.CompositeOnWhite(row, scalar, vectorized: false);
+            RgbaOnWhite.Composite(row, vectorised);
+            CompositeOnWhiteByTheFormula(row, scalar);
             Assert.Equal(scalar, vectorised);
         }
 
         var opaque = new Rgba32(10, 20, 30, 255);
         var half = new Rgba32(0, 100, 200, 128);
         var output = new byte[15];
-        TileDecoder.CompositeOnWhite(new[] { opaque, opaque, opaque, opaque, half }, output);
+        RgbaOnWhite.Composite(new[] { opaque, opaque, opaque, opaque, half }, output);
         Assert.Equal([10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30, 127, 177, 227], output.Select(b => (int)b));
     }
 
@@ -244,5 +244,18 @@ public class TileDecoderTests
     private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
+    }
+
+    /// <summary>RGBA on white, pixel by pixel, as the rule is written: alpha-weighted with white, rounded to nearest.</summary>
+    private static void CompositeOnWhiteByTheFormula(ReadOnlySpan<Rgba32> row, Span<byte> rgb)
+    {
+        for (int i = 0; i < row.Length; i++)
+        {
+            var px = row[i];
+            int a = px.A, white = 255 * (255 - a);
+            rgb[3 * i] = (byte)((px.R * a + white + 127) / 255);
+            rgb[3 * i + 1] = (byte)((px.G * a + white + 127) / 255);
+            rgb[3 * i + 2] = (byte)((px.B * a + white + 127) / 255);
+        }
     }
 }

@@ -29,7 +29,7 @@ public class DefocusLadderTests(ShippedModel shipped, DefocusLadder ladder) : IC
         foreach (double z in DefocusLadder.Levels)
         {
             var score = Score(source, z);
-            var expected = z < shipped.Options.RejectAboveMicrons ? FocusVerdict.InFocus : FocusVerdict.OutOfFocus;
+            var expected = z < shipped.Scorer.Options.RejectAboveMicrons ? FocusVerdict.InFocus : FocusVerdict.OutOfFocus;
             Assert.True(expected == score.Verdict, $"{source} at {z} µm: {score.Verdict} ({score.DefocusMicrons:0.00} µm)");
         }
     }

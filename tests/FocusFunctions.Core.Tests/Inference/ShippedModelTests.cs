@@ -98,7 +98,7 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
     [Fact]
     public void Load_CudaWithoutAGpu_FallsBackToCpu()
     {
-        var options = new ScoringOptions { ModelPath = RepositoryPaths.ShippedModel, ExecutionProvider = InferenceProvider.Cuda };
+        var options = new OnnxModelOptions { ModelPath = RepositoryPaths.ShippedModel, ExecutionProvider = InferenceProvider.Cuda };
 
         using var model = new OnnxFocusModel(options, NullLogger.Instance);
 
@@ -111,12 +111,12 @@ public class ModelPathTests
     [Fact]
     public void Resolve_RelativePathMissingFromTheWorkingDirectory_IsTakenFromTheAppFolder()
     {
-        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "models", "nowhere.onnx"), OnnxFocusModel.Resolve(Path.Combine("models", "nowhere.onnx")));
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "models", "nowhere.onnx"), ModelFiles.Resolve(Path.Combine("models", "nowhere.onnx")));
     }
 
     [Fact]
     public void Resolve_AbsolutePath_IsKept()
     {
-        Assert.Equal(RepositoryPaths.ShippedModel, OnnxFocusModel.Resolve(RepositoryPaths.ShippedModel));
+        Assert.Equal(RepositoryPaths.ShippedModel, ModelFiles.Resolve(RepositoryPaths.ShippedModel));
     }
 }

@@ -63,6 +63,21 @@ public sealed class FocusMapRendererTests
     }
 
     [Fact]
+    public void RenderMosaic_TileWithPicture_PictureInsideAFrameOfItsColour()
+    {
+        using var picture = new Image<Rgb24>(100, 50, new Rgb24(200, 10, 10));
+        var tiles = new[] { (X: 3, Y: 4, DefocusMicrons: (double?)5.0, Verdict: FocusVerdict.OutOfFocus), (X: 4, Y: 4, DefocusMicrons: (double?)0.0, Verdict: FocusVerdict.InFocus) };
+
+        using var map = Image.Load<Rgb24>(FocusMapRenderer.RenderMosaic(tiles, 2.0, new Dictionary<(int X, int Y), Image<Rgb24>> { [(3, 4)] = picture }));
+
+        // Cells of 64 px: a frame of 63 / 8 = 7 px in the tile's colour, the picture inside; no picture, all colour.
+        Assert.Equal(DefocusPalette.Blurred, map[8 + 2, 8 + 32]);
+        Assert.Equal(new Rgb24(200, 10, 10), map[8 + 32, 8 + 32]);
+        Assert.Equal(DefocusPalette.Sharp, map[8 + 64 + 32, 8 + 32]);
+        Assert.Equal((100, 50), (picture.Width, picture.Height));
+    }
+
+    [Fact]
     public void RenderMosaic_NoTiles_Throws()
     {
         Assert.Throws<ArgumentException>(() => FocusMapRenderer.RenderMosaic([]));
@@ -83,12 +98,13 @@ public sealed class FocusMapRendererTests
     [InlineData(1.0, 2.0)]
     [InlineData(2.5, 2.0)]
     [InlineData(0.5, 0.75)]
-    public void ForDefocus_MoreDefocus_HueMovesFromGreenTowardsRed(double defocus, double threshold)
+    public void ForDefocus_MoreDefocus_Lighter(double defocus, double threshold)
     {
-        double lower = Hue(DefocusPalette.ForDefocus(defocus, threshold));
-        double higher = Hue(DefocusPalette.ForDefocus(defocus + 0.25 * threshold, threshold));
+        // Viridis rises in lightness from end to end: the order survives colour-blind vision and grey-scale print.
+        double lower = Luma(DefocusPalette.ForDefocus(defocus, threshold));
+        double higher = Luma(DefocusPalette.ForDefocus(defocus + 0.25 * threshold, threshold));
 
-        Assert.True(higher < lower, $"hue {higher:F1} at {defocus + 0.25 * threshold} µm should be below {lower:F1} at {defocus} µm");
+        Assert.True(higher > lower, $"luma {higher:F1} at {defocus + 0.25 * threshold} µm should be above {lower:F1} at {defocus} µm");
     }
 
     [Fact]
@@ -96,15 +112,18 @@ public sealed class FocusMapRendererTests
     {
         Assert.Equal(DefocusPalette.Blurred, DefocusPalette.ForDefocus(40, 2));
         Assert.Equal(DefocusPalette.AtThreshold, DefocusPalette.ForDefocus(2, 2));
+        Assert.Equal(DefocusPalette.Sharp, DefocusPalette.ForDefocus(-1, 2));
     }
 
-    private static double Hue(Rgb24 c)
+    [Fact]
+    public void Stops_ViridisEnds_AndHexInCssNotation()
     {
-        double r = c.R / 255.0, g = c.G / 255.0, b = c.B / 255.0;
-        double max = Math.Max(r, Math.Max(g, b)), min = Math.Min(r, Math.Min(g, b)), d = max - min;
-        double hue = max == r ? 60 * (((g - b) / d) % 6) : max == g ? 60 * ((b - r) / d + 2) : 60 * ((r - g) / d + 4);
-        return hue < 0 ? hue + 360 : hue;
+        Assert.Equal("#440154", DefocusPalette.Hex(DefocusPalette.Sharp));
+        Assert.Equal("#21908c", DefocusPalette.Hex(DefocusPalette.AtThreshold));
+        Assert.Equal("#fde725", DefocusPalette.Hex(DefocusPalette.Blurred));
     }
+
+    private static double Luma(Rgb24 c) => 0.2126 * c.R + 0.7152 * c.G + 0.0722 * c.B;
 
     private static int CountInk(Image<Rgb24> image, int top)
     {

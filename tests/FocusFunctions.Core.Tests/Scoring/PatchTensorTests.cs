@@ -50,8 +50,25 @@ public class PatchTensorTests
         var perPixel = new float[3 * patchSize * patchSize];
 
         PatchTensor.Write(image, region, patchSize, vectorised);
-        PatchTensor.Write(image, region, patchSize, perPixel, vectorized: false);
+        WritePixelByPixel(image, region, patchSize, perPixel);
 
         Assert.Equal(perPixel, vectorised);
+    }
+
+    /// <summary>The patch written out naively: CHW, each byte times 1/255, mirrored indices past the region's edge.</summary>
+    private static void WritePixelByPixel(RgbImage image, PatchRegion region, int patchSize, float[] destination)
+    {
+        int plane = patchSize * patchSize;
+        for (int py = 0; py < patchSize; py++)
+        {
+            for (int px = 0; px < patchSize; px++)
+            {
+                int s = ((region.Y + PatchTensor.Mirror(py, region.Height)) * image.Width + region.X + PatchTensor.Mirror(px, region.Width)) * 3;
+                for (int c = 0; c < 3; c++)
+                {
+                    destination[c * plane + py * patchSize + px] = image.Pixels[s + c] * (1f / 255f);
+                }
+            }
+        }
     }
 }

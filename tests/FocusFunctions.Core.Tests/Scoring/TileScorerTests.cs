@@ -74,7 +74,7 @@ public class TileScorerTests
     public void Score_CoarsePixelsThatWouldEnlargePastTheLimit_FailWithTheReason()
     {
         var model = new FakeFocusModel(_ => 1f);
-        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxInputPixels = 1_000_000 }), NullLogger<TileScorer>.Instance);
+        var scorer = new TileScorer(model, Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions { MaxInputPixels = 1_000_000 }), NullLogger<TileScorer>.Instance);
 
         var score = scorer.Score(Png(800, 800, new Rgb24(200, 120, 170)), micronsPerPixel: 1.0);
 
@@ -95,8 +95,8 @@ public class TileScorerTests
     [Fact]
     public void ScorePrepared_ManyTiles_ShareOneModelCall()
     {
-        var model = new FakeFocusModel(i => i);
-        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxBatchSize = 64 }), NullLogger<TileScorer>.Instance);
+        var model = new FakeFocusModel(i => i, maxBatchSize: 64);
+        var scorer = Scorer(model);
         var tiles = new[]
         {
             scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))),
@@ -115,8 +115,8 @@ public class TileScorerTests
     [Fact]
     public void ScorePrepared_MorePatchesThanABatch_SplitsModelCallsAndKeepsEachTilesPredictions()
     {
-        var model = new FakeFocusModel(i => i + 1);
-        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxBatchSize = 2 }), NullLogger<TileScorer>.Instance);
+        var model = new FakeFocusModel(i => i + 1, maxBatchSize: 2);
+        var scorer = Scorer(model);
         var tiles = new[]
         {
             scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))),
@@ -137,8 +137,8 @@ public class TileScorerTests
     public void ScorePrepared_ManyTiles_EachPatchScoredFromItsOwnPixels(int maxBatch, int[] expectedBatches)
     {
         // The model reads the red value of each patch, so a patch sent from the wrong offset shows as a wrong tile.
-        var model = new RedReadingModel();
-        var scorer = new TileScorer(model, Options.Create(new ScoringOptions { MaxBatchSize = maxBatch }), NullLogger<TileScorer>.Instance);
+        var model = new RedReadingModel(maxBatch);
+        var scorer = Scorer(model);
         var tiles = new[]
         {
             scorer.Prepare(Columns(new Rgb24(200, 120, 170), new Rgb24(180, 120, 170), new Rgb24(160, 120, 170))),
@@ -170,7 +170,7 @@ public class TileScorerTests
     public void Score_InputCoarserThanTheModel_WarnsOnceWithBothPixelSizes()
     {
         var logger = new RecordingLogger<TileScorer>();
-        var scorer = new TileScorer(new FakeFocusModel(_ => 1f), Options.Create(new ScoringOptions()), logger);
+        var scorer = new TileScorer(new FakeFocusModel(_ => 1f), Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions()), logger);
 
         scorer.Score(Png(320, 320, new Rgb24(200, 120, 170)), micronsPerPixel: 0.5);
         Assert.DoesNotContain(logger.Entries, e => e.Level == LogLevel.Warning);
@@ -182,7 +182,7 @@ public class TileScorerTests
     }
 
     private static TileScorer Scorer(IFocusModel model) =>
-        new(model, Options.Create(new ScoringOptions()), NullLogger<TileScorer>.Instance);
+        new(model, Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
 
     /// <summary>A 320 px high tile of 320 px wide columns, one colour each (one patch per column).</summary>
     private static MemoryStream Columns(params Rgb24[] colours)
@@ -206,11 +206,13 @@ public class TileScorerTests
     }
 
     /// <summary>Defocus = the first pixel's red value / 100, per patch; records each call's batch size.</summary>
-    private sealed class RedReadingModel : IFocusModel
+    private sealed class RedReadingModel(int maxBatchSize) : IFocusModel
     {
         public ModelCard Card { get; } = new() { Name = "red", Version = "0", MicronsPerPixel = 0.5, PatchSize = 320 };
 
         public string Provider => "fake";
+
+        public int MaxBatchSize => maxBatchSize;
 
         public List<int> BatchSizes { get; } = [];
 

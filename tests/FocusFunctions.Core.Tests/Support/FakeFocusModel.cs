@@ -1,11 +1,13 @@
 namespace FocusFunctions.Core.Tests.Support;
 
 /// <summary>A model double that answers a fixed defocus per patch and records how it was called.</summary>
-public sealed class FakeFocusModel(Func<int, float> defocusForPatch, int patchSize = 320) : IFocusModel
+public sealed class FakeFocusModel(Func<int, float> defocusForPatch, int patchSize = 320, int maxBatchSize = 1) : IFocusModel
 {
     public ModelCard Card { get; } = new() { Name = "fake", Version = "0", MicronsPerPixel = 0.5, PatchSize = patchSize };
 
     public string Provider => "fake";
+
+    public int MaxBatchSize => maxBatchSize;
 
     public List<int> BatchSizes { get; } = [];
 

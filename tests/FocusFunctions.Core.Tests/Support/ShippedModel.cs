@@ -8,12 +8,13 @@ public sealed class ShippedModel : IDisposable
 {
     public ShippedModel()
     {
-        Options = new ScoringOptions { ModelPath = RepositoryPaths.ShippedModel, IntraOpThreads = 1 };
+        Options = new OnnxModelOptions { ModelPath = RepositoryPaths.ShippedModel, IntraOpThreads = 1 };
         Model = new OnnxFocusModel(Options, NullLogger.Instance);
-        Scorer = new TileScorer(Model, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<TileScorer>.Instance);
+        Scorer = new TileScorer(Model, Microsoft.Extensions.Options.Options.Create(new ScoringOptions()),
+            Microsoft.Extensions.Options.Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
     }
 
-    public ScoringOptions Options { get; }
+    public OnnxModelOptions Options { get; }
 
     public OnnxFocusModel Model { get; }
 

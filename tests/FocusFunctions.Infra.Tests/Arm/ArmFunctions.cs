@@ -93,6 +93,7 @@ internal static class ArmFunctions
                 : string.Concat(values.Select(Text)),
             "format" => string.Format(CultureInfo.InvariantCulture, Text(values[0]), values.Skip(1).Select(Text).ToArray<object>()),
             "tolower" => Text(values[0]).ToLowerInvariant(),
+            "fail" => throw new ArmDeploymentFailedException(Text(values[0])),
             "toupper" => Text(values[0]).ToUpperInvariant(),
             "string" => values[0] is bool b ? (b ? "True" : "False") : Text(values[0]),
             "bool" => values[0] is string s ? bool.Parse(s) : (bool)values[0]!,
@@ -136,3 +137,6 @@ internal static class ArmFunctions
         _ => throw new InvalidOperationException($"Expected a string, got {ArmExpression.Describe(value)}."),
     };
 }
+
+/// <summary>The template's own <c>fail()</c>: the deployment would stop with this message.</summary>
+public sealed class ArmDeploymentFailedException(string message) : Exception(message);

@@ -1,0 +1,5 @@
+namespace FocusFunctions.Core.Tests;
+
+/// <summary>The tests of this project that share one Azurite (xUnit reads collection definitions from the test assembly only).</summary>
+[CollectionDefinition(AzuriteCollection.Name)]
+public sealed class AzuriteTests : ICollectionFixture<AzuriteFixture>;

@@ -1,0 +1,2 @@
+global using FocusFunctions.Core.Processing;
+global using Xunit;

@@ -1,0 +1,50 @@
+using System.Text;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
+
+namespace FocusFunctions.TestSupport;
+
+/// <summary>Tile files for tests: real H&amp;E tiles from ../shared, blurred copies, background, and broken inputs.</summary>
+public static class TestTiles
+{
+    public const string SharpFile = "tcga-histolab-tissue-level0-4302-10273-4814-10785.png";
+    public const string SecondSharpFile = "tcga-mopadi-tcga-ad-6964-01z-00-dx1-tile-16896-20480.png";
+    public const string BackgroundFile = "background-histolab-no-tissue.png";
+
+    private static readonly Lazy<byte[]> SharpBytes = new(() => Shared(SharpFile));
+    private static readonly Lazy<byte[]> SecondSharpBytes = new(() => Shared(SecondSharpFile));
+    private static readonly Lazy<byte[]> DefocusedBytes = new(() => Blur(SharpBytes.Value, 4));
+    private static readonly Lazy<byte[]> SecondDefocusedBytes = new(() => Blur(SecondSharpBytes.Value, 4));
+
+    public static byte[] Sharp => SharpBytes.Value;
+
+    public static byte[] SecondSharp => SecondSharpBytes.Value;
+
+    /// <summary>The sharp tile through a Gaussian blur of sigma 4 px: what a tile scanned far from focus looks like.</summary>
+    public static byte[] Defocused => DefocusedBytes.Value;
+
+    public static byte[] SecondDefocused => SecondDefocusedBytes.Value;
+
+    public static byte[] Background => Shared(BackgroundFile);
+
+    /// <summary>The first 40 % of a valid PNG: the header is fine, the pixel data stops.</summary>
+    public static byte[] Truncated => Sharp[..(Sharp.Length * 2 / 5)];
+
+    public static byte[] Empty => [];
+
+    public static byte[] Text => Encoding.UTF8.GetBytes("This is a text file that someone named tile.png.\n");
+
+    /// <summary>A PNG whose header declares 100000 x 100000 pixels (a decompression bomb's calling card).</summary>
+    public static byte[] HugeHeader => PngHeader.Declaring(100_000, 100_000);
+
+    public static byte[] Shared(string file) => File.ReadAllBytes(Path.Combine(RepositoryPaths.Histology, file));
+
+    private static byte[] Blur(byte[] png, float sigma)
+    {
+        using var image = Image.Load(png);
+        image.Mutate(x => x.GaussianBlur(sigma));
+        using var output = new MemoryStream();
+        image.SaveAsPng(output);
+        return output.ToArray();
+    }
+}
