@@ -27,7 +27,7 @@ public static class ResultsCommand
                 var rows = parseResult.GetValue(slide) is { } id
                     ? await queries.RowsAsync(id, null, cancellationToken)
                     : await queries.AllRowsAsync(cancellationToken);
-                Write(output, rows.Select(TileResult.From), parseResult.GetValue(json));
+                Write(output, rows, parseResult.GetValue(json));
                 return 0;
             }
             catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException or Azure.RequestFailedException)
@@ -39,7 +39,7 @@ public static class ResultsCommand
         return command;
     }
 
-    private static void Write(TextWriter output, IEnumerable<TileResult> results, bool json)
+    private static void Write(TextWriter output, IEnumerable<FocusResultEntity> results, bool json)
     {
         if (!json)
         {

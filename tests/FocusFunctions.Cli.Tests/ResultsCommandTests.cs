@@ -40,5 +40,6 @@ public sealed class ResultsCommandTests : IAsyncLifetime
 
         var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["InFocus", "OutOfFocus"], rows.OrderBy(r => r.GetProperty("blobName").GetString()).Select(r => r.GetProperty("verdict").GetString()));
+        Assert.All(rows, row => Assert.Equal(ResultJsonShape.PropertyNames, ResultJsonShape.NamesOf(row)));
     }
 }

@@ -27,6 +27,6 @@ public sealed class SlideTilesFunction(SlideQueries queries)
         }
 
         var rows = await queries.RowsAsync(SlideRoute.ToSlideId(slide), verdict, cancellationToken);
-        return await JsonResponses.WriteAsync(request, HttpStatusCode.OK, rows.Select(TileResult.From).ToList(), cancellationToken);
+        return await JsonResponses.WriteAsync(request, HttpStatusCode.OK, rows, cancellationToken);
     }
 }

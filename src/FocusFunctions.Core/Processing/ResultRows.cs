@@ -10,6 +10,7 @@ public static class ResultRows
     /// <summary>Table properties hold at most 64 KiB, i.e. 32K UTF-16 characters; a longer patch list is left out.</summary>
     public const int MaxPatchDefocusLength = 32 * 1024;
 
+    /// <summary>The one mapping from a score to the stored row, which the HTTP API and <c>focus results</c> show as it is.</summary>
     public static FocusResultEntity Create(string blobName, TileKey key, string sourceETag, TileScore score, TileStage stage,
         TileLocation location, DateTimeOffset scoredAt, long durationMs) => new()
         {

@@ -14,8 +14,8 @@ public sealed record ReportTile(
     public static ReportTile FromRow(FocusResultEntity row, byte[]? thumbnail)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var patches = ResultRows.ParsePatchDefocus(row.PatchDefocus);
-        bool gridKnown = row.GridColumns is > 0 && row.GridRows is > 0 && patches.Length == row.GridColumns * row.GridRows;
+        var patches = row.PatchDefocusMicrons;
+        bool gridKnown = row.GridColumns is > 0 && row.GridRows is > 0 && patches.Count == row.GridColumns * row.GridRows;
         return new ReportTile(row.BlobName, row.TileX, row.TileY, row.VerdictValue, row.DefocusMicrons, row.WorstPatchMicrons,
             row.TissueFraction, row.Location, row.Error, gridKnown ? row.GridColumns!.Value : 0, gridKnown ? row.GridRows!.Value : 0,
             gridKnown ? patches : [], thumbnail);

@@ -20,6 +20,7 @@ public sealed class SlideTilesFunctionTests(AzuriteFixture azurite)
         var sharp = json.EnumerateArray().Single(e => e.GetProperty("blobName").GetString() == "slide-h/x000_y000.png");
         Assert.Equal(("InFocus", 0, 0), (sharp.GetProperty("verdict").GetString(), sharp.GetProperty("tileX").GetInt32(), sharp.GetProperty("tileY").GetInt32()));
         Assert.Equal(sharp.GetProperty("gridColumns").GetInt32() * sharp.GetProperty("gridRows").GetInt32(), sharp.GetProperty("patchDefocus").GetArrayLength());
+        Assert.All(json.EnumerateArray(), row => Assert.Equal(ResultJsonShape.PropertyNames, ResultJsonShape.NamesOf(row)));
     }
 
     [Fact]

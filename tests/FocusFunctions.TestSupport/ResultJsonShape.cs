@@ -1,0 +1,16 @@
+using System.Text.Json;
+
+namespace FocusFunctions.TestSupport;
+
+/// <summary>The property names, in order, of one result row as the HTTP API and <c>focus results --json</c> have always shown it.</summary>
+public static class ResultJsonShape
+{
+    public static readonly string[] PropertyNames =
+    [
+        "blobName", "verdict", "stage", "location", "defocusMicrons", "worstPatchMicrons", "outOfFocusFraction", "tissueFraction",
+        "patchCount", "width", "height", "micronsPerPixel", "thresholdMicrons", "modelName", "modelVersion", "error", "scoredAtUtc",
+        "durationMs", "tileX", "tileY", "gridColumns", "gridRows", "patchDefocus",
+    ];
+
+    public static IEnumerable<string> NamesOf(JsonElement row) => row.EnumerateObject().Select(p => p.Name);
+}
