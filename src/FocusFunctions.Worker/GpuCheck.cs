@@ -9,7 +9,7 @@ namespace FocusFunctions.Worker;
 
 /// <summary>
 /// <c>gpu-check [model.onnx] [--tiles DIR] [--batches 64,256,1024] [--decode-threads N] [--tile-batch N] [--seconds S]
-/// [--cpu-only] [--json FILE]</c>: measures this image's ONNX Runtime with the CUDA and the CPU execution providers —
+/// [--cudnn-search heuristic|exhaustive|default] [--cpu-only] [--json FILE]</c>: measures this image's ONNX Runtime with the CUDA and the CPU execution providers —
 /// model throughput per batch size, GPU memory, and, over real tiles, the worker's own path end to end (parallel
 /// decode and preparation, then shared model batches) and how far CUDA and CPU readings differ. Run it where the
 /// worker runs (the container, scripts/gpu-check.sh, or the bundle of scripts/gpu-bundle.sh).
@@ -53,7 +53,17 @@ public static class GpuCheck
         MeasureInference(settings, cpu, cuda, report, output);
         if (settings.TilesFolder is not null)
         {
-            var tiles = GpuCheckTiles.Load(settings.TilesFolder);
+            IReadOnlyList<GpuCheckTile> tiles;
+            try
+            {
+                tiles = GpuCheckTiles.Load(settings.TilesFolder);
+            }
+            catch (ArgumentException ex)
+            {
+                output.WriteLine($"gpu-check: {ex.Message}");
+                return 1;
+            }
+
             output.WriteLine($"{tiles.Count} tiles from {settings.TilesFolder} ({tiles.Sum(t => t.Bytes.Length) / 1048576.0:F1} MiB encoded), " +
                 $"{settings.DecodeThreads} decode threads, {settings.TileBatch} tiles per batch");
             var endToEnd = new GpuCheckEndToEnd(settings, tiles, output);

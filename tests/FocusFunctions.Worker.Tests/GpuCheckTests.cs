@@ -31,6 +31,19 @@ public class GpuCheckTests
     }
 
     [Fact]
+    public void Run_OverAFolderWithoutTiles_SaysSoAndExitsOne()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(Path.Combine(folder.Path, "notes.txt"), "not a tile");
+        var output = new StringWriter();
+
+        int exit = GpuCheck.Run(["gpu-check", TestStorage.RealModelPath, "--cpu-only", "--tiles", folder.Path, "--batches", "1", "--seconds", "0.01"], output);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no image tiles in", output.ToString());
+    }
+
+    [Fact]
     public void Run_CpuOnlyOverRealTiles_MeasuresEveryStageAndWritesTheReport()
     {
         using var folder = new TempFolder();
