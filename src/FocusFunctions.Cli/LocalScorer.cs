@@ -63,6 +63,11 @@ public sealed class LocalScorer : IDisposable
         {
             return _scorer.Failed($"Cannot read the file: {ex.Message}", _settings.MicronsPerPixel, _settings.ThresholdMicrons);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A fault the decoder or scorer did not foresee is still this file's failure: the inputs after it get their rows.
+            return _scorer.Failed($"Scoring failed ({ex.GetType().Name}): {ex.Message}", _settings.MicronsPerPixel, _settings.ThresholdMicrons);
+        }
     }
 
     public void Dispose() => _model.Dispose();

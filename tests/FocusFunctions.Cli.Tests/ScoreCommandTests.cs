@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using FocusFunctions.TestSupport;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace FocusFunctions.Cli.Tests;
 
@@ -34,6 +36,30 @@ public sealed class ScoreCommandTests : IDisposable
         }
 
         Assert.Equal(2, exit);
+    }
+
+    [Fact]
+    public void Score_HostileInputsAmongGoodOnes_EveryInputGetsExactlyOneRow()
+    {
+        string strip = Path.Combine(_folder, "strip-1x3000000.png");
+        using (var image = new Image<Rgb24>(1, 3_000_000, new Rgb24(200, 120, 170)))
+        {
+            image.SaveAsPng(strip);
+        }
+
+        string wide = Path.Combine(_folder, "wide-200000x1.png");
+        File.WriteAllBytes(wide, PngHeader.Declaring(200_000, 1));
+        string textBomb = Path.Combine(_folder, "text-bomb.png");
+        File.WriteAllBytes(textBomb, PngHeader.WithChunkBeforeEnd(File.ReadAllBytes(Shared(Sharp)), "zTXt", PngHeader.CompressedTextChunk("zTXt", 200 << 20)));
+
+        var (exit, output, _) = Run("score", strip, Shared(Sharp), wide, textBomb, Shared(Background), "--format", "json");
+
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([strip, Shared(Sharp), wide, textBomb, Shared(Background)], rows.Select(r => r.GetProperty("path").GetString()));
+        Assert.Equal(["Failed", "InFocus", "Failed", "InFocus", "NoTissue"], rows.Select(r => r.GetProperty("verdict").GetString()));
+        Assert.Contains("1x3,000,000 px, an aspect ratio over", rows[0].GetProperty("error").GetString());
+        Assert.Contains("200,000x1 px, an aspect ratio over", rows[2].GetProperty("error").GetString());
+        Assert.Equal(ScoreRunner.ExitSomeFailed, exit);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 
 namespace FocusFunctions.TestSupport;
 
-/// <summary>A PNG that is only a valid signature and IHDR: a header announcing any size, with no pixel data.</summary>
+/// <summary>PNG chunks written by hand: a header announcing any size, or an extra chunk in a valid PNG.</summary>
 public static class PngHeader
 {
     public static byte[] Declaring(int width, int height)
@@ -17,6 +18,46 @@ public static class PngHeader
         WriteChunk(stream, "IHDR", ihdr);
         WriteChunk(stream, "IEND", []);
         return stream.ToArray();
+    }
+
+    /// <summary><paramref name="png"/> with one more chunk (correct length and CRC) inserted just before IEND.</summary>
+    public static byte[] WithChunkBeforeEnd(byte[] png, string type, byte[] data)
+    {
+        const int IendLength = 12;  // length, "IEND", CRC
+        using var stream = new MemoryStream();
+        stream.Write(png, 0, png.Length - IendLength);
+        WriteChunk(stream, type, data);
+        stream.Write(png, png.Length - IendLength, IendLength);
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The data of a zTXt or iTXt chunk whose zlib stream inflates to <paramref name="inflatedBytes"/> zeros (zeros
+    /// compress about 1000:1, so a few hundred MB of text fits in a few hundred KB).
+    /// </summary>
+    public static byte[] CompressedTextChunk(string chunkType, long inflatedBytes)
+    {
+        using var chunk = new MemoryStream();
+        chunk.Write("Comment\0"u8);
+        if (chunkType == "iTXt")
+        {
+            chunk.Write([1, 0, 0, 0]);  // compressed, zlib, empty language tag, empty translated keyword
+        }
+        else
+        {
+            chunk.WriteByte(0);  // zlib
+        }
+
+        using (var zlib = new ZLibStream(chunk, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var zeros = new byte[1024 * 1024];
+            for (long written = 0; written < inflatedBytes; written += zeros.Length)
+            {
+                zlib.Write(zeros, 0, (int)Math.Min(zeros.Length, inflatedBytes - written));
+            }
+        }
+
+        return chunk.ToArray();
     }
 
     private static void WriteChunk(Stream stream, string type, byte[] data)

@@ -15,6 +15,22 @@ public sealed class DecodeOptions
     [Range(1L, long.MaxValue)]
     public long MaxInputPixels { get; set; } = 100_000_000;
 
+    /// <summary>
+    /// Headers whose long side is more than this many times the short side are refused before decoding: no scan tile
+    /// is a 1×3,000,000 strip, and such shapes defeat the patch grid.
+    /// </summary>
+    [Range(1.0, double.MaxValue)]
+    public double MaxAspectRatio { get; set; } = DefaultMaxAspectRatio;
+
+    public const double DefaultMaxAspectRatio = 64;
+
+    /// <summary>
+    /// Tiles that would cover more model patches than this (at the model's pixel size) are refused before resampling:
+    /// it bounds the patch tensor (4 bytes × 3 × 320² each: 2,048 is 2.5 GB). 100 MP at 320 px patches is about 1,000.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxPatches { get; set; } = 2048;
+
     /// <summary>Multi-page TIFF: the first page, or the sharpest by standard deviation (a z-stack).</summary>
     public TiffPageSelection TiffPage { get; set; } = TiffPageSelection.First;
 }

@@ -15,12 +15,23 @@ namespace FocusFunctions.Core.Imaging;
 /// </summary>
 public static class TileDecoder
 {
-    // Only the formats we promise; GIF, WebP and friends are refused with a clear message.
-    private static readonly Configuration Formats = new(
-        new PngConfigurationModule(),
-        new JpegConfigurationModule(),
-        new TiffConfigurationModule(),
-        new BmpConfigurationModule());
+    // Only the formats we promise; GIF, WebP and friends are refused with a clear message. Report thumbnails of failed
+    // tiles decode with it too: a tile in quarantine may be a text-chunk bomb.
+    internal static readonly Configuration Formats = CreateFormats();
+
+    private static Configuration CreateFormats()
+    {
+        var formats = new Configuration(
+            new PngConfigurationModule(),
+            new JpegConfigurationModule(),
+            new TiffConfigurationModule(),
+            new BmpConfigurationModule());
+
+        // PNG text chunks (zTXt, iTXt) are zlib streams a 600 KB file can inflate to 400 MB; we never read them, so the
+        // decoder (and Identify, which uses the same decoder) skips metadata instead of inflating it.
+        formats.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        return formats;
+    }
 
     public static DecodedTile Decode(Stream input, DecodeLimits limits)
     {
@@ -72,6 +83,13 @@ public static class TileDecoder
         {
             throw new TileDecodeException(
                 $"The {format.Name} header declares {info.Width}x{info.Height} = {pixels:N0} pixels; the limit is {limits.MaxPixels:N0}.");
+        }
+
+        double aspectRatio = (double)Math.Max(info.Width, info.Height) / Math.Min(info.Width, info.Height);
+        if (aspectRatio > limits.MaxAspectRatio)
+        {
+            throw new TileDecodeException(
+                $"The {format.Name} header declares {info.Width:N0}x{info.Height:N0} px, an aspect ratio over the limit of {limits.MaxAspectRatio:N0}:1.");
         }
 
         if (format is JpegFormat && !EndsWithJpegEndMarker(buffer))

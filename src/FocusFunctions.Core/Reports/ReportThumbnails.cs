@@ -36,7 +36,7 @@ public static class ReportThumbnails
     {
         try
         {
-            var image = Image.Load<Rgb24>(path);
+            var image = Image.Load<Rgb24>(TileDecoder.Formats, path);
             Shrink(image, side);
             return image;
         }
@@ -67,14 +67,14 @@ public static class ReportThumbnails
         ArgumentNullException.ThrowIfNull(encoded);
         try
         {
-            var info = Image.Identify(encoded);
+            var info = Image.Identify(TileDecoder.Formats, encoded);
             if (info is null || (long)info.Width * info.Height > maxPixels)
             {
                 return null;
             }
 
             encoded.Position = 0;
-            using var image = Image.Load<Rgb24>(encoded);
+            using var image = Image.Load<Rgb24>(TileDecoder.Formats, encoded);
             return FromImage(image, side);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))

@@ -63,6 +63,16 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
                 $"At {inputMicrons} µm/px this {image.Width}x{image.Height} tile becomes about {image.Width * scale:F0}x{image.Height * scale:F0} pixels at the model's {card.MicronsPerPixel} µm/px, over the limit of {_decoding.MaxInputPixels:N0}.");
         }
 
+        // Every patch may hold tissue, so the patch tensor can need them all; past an array's length it would overflow.
+        int patchLength = 3 * card.PatchSize * card.PatchSize;
+        long patches = PatchesAlong(image.Width * scale, card.PatchSize) * PatchesAlong(image.Height * scale, card.PatchSize);
+        long maxPatches = Math.Min(_decoding.MaxPatches, Array.MaxLength / patchLength);
+        if (patches > maxPatches)
+        {
+            throw new TileDecodeException(
+                $"This {image.Width}x{image.Height} tile covers {patches:N0} patches of {card.PatchSize} px at the model's {card.MicronsPerPixel} µm/px, over the limit of {maxPatches:N0}.");
+        }
+
         if (IsCoarserThanModel(inputMicrons, card.MicronsPerPixel) && Interlocked.Exchange(ref _coarseInputWarned, 1) == 0)
         {
             LogCoarserThanModel(logger, inputMicrons, card.MicronsPerPixel);
@@ -84,7 +94,6 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
             }
         }
 
-        int patchLength = 3 * card.PatchSize * card.PatchSize;
         var tensor = new float[scored.Count * patchLength];
         for (int n = 0; n < scored.Count; n++)
         {
@@ -95,6 +104,8 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
         return new PreparedTile(image.Width, image.Height, inputMicrons, columns, rows, card.PatchSize, regions, patchTissue,
             scored.ToArray(), tensor, tissue.TotalFraction);
     }
+
+    private static long PatchesAlong(double length, int patchSize) => Math.Max(1, (long)Math.Ceiling(length / patchSize));
 
     /// <summary>Scores prepared tiles, all their patches in shared model batches (the GPU worker's path).</summary>
     public IReadOnlyList<TileScore> ScorePrepared(IReadOnlyList<PreparedTile> tiles, double? thresholdMicrons = null)

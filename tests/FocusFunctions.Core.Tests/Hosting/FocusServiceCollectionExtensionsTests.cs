@@ -37,6 +37,17 @@ public sealed class FocusServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddFocusServices_ShapeLimits_BindFromTheScoringSection()
+    {
+        using var services = Build(("FocusStorage", "UseDevelopmentStorage=true"), ("Scoring:MaxAspectRatio", "8"), ("Scoring:MaxPatches", "100"));
+
+        var decoding = services.GetRequiredService<IOptions<FocusFunctions.Core.Imaging.DecodeOptions>>().Value;
+
+        Assert.Equal((8.0, 100), (decoding.MaxAspectRatio, decoding.MaxPatches));
+        Assert.Equal(8.0, FocusFunctions.Core.Imaging.DecodeLimits.From(decoding).MaxAspectRatio);
+    }
+
+    [Fact]
     public void AddFocusServices_DevelopmentStorage_ClientsPointAtAzuriteDefaults()
     {
         using var services = Build(("FocusStorage", "UseDevelopmentStorage=true"));
@@ -52,6 +63,8 @@ public sealed class FocusServiceCollectionExtensionsTests
     [InlineData("Processing:BatchSize", "0")]
     [InlineData("Storage:SlideFolderDepth", "99")]
     [InlineData("Scoring:MinTileTissueFraction", "2")]
+    [InlineData("Scoring:MaxAspectRatio", "0.5")]
+    [InlineData("Scoring:MaxPatches", "0")]
     public void AddFocusServices_InvalidSetting_StartupValidatorThrowsBeforeFirstUse(string key, string value)
     {
         using var services = Build(("FocusStorage", "UseDevelopmentStorage=true"), (key, value));

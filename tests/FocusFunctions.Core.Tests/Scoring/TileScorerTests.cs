@@ -199,7 +199,7 @@ public class TileScorerTests
         return new MemoryStream(TestImages.Encode(image, new PngEncoder()));
     }
 
-    private static MemoryStream Png(int width, int height, Rgb24 colour)
+    internal static MemoryStream Png(int width, int height, Rgb24 colour)
     {
         using var image = new Image<Rgb24>(width, height, colour);
         return new MemoryStream(TestImages.Encode(image, new PngEncoder()));
