@@ -99,7 +99,7 @@ public static class GpuCheck
         }
 
         using var binding = cuda is null ? null
-            : new GpuCheckBinding(settings.ModelPath, new ModelCardShape(cpu.Card.InputName, cpu.Card.OutputName, cpu.Card.PatchSize), settings.CudnnSearch);
+            : new GpuCheckBinding(ModelOptions(settings, InferenceProvider.Cuda), cpu.Card);
         output.WriteLine($"model only (random patches; cuDNN algorithm search {settings.CudnnSearch}):");
         output.WriteLine("batch   CUDA patches/s   CUDA pinned   CUDA on-GPU input   CPU patches/s   CUDA/CPU   GPU memory used (MiB)");
         foreach (int batch in settings.Batches)
@@ -139,15 +139,17 @@ public static class GpuCheck
         }
     }
 
+    private static OnnxModelOptions ModelOptions(GpuCheckSettings settings, InferenceProvider provider) => new()
+    {
+        ModelPath = settings.ModelPath,
+        ExecutionProvider = provider,
+        IntraOpThreads = 0,
+        MaxBatchSize = settings.Batches.Max(),
+        CudnnConvAlgoSearch = settings.CudnnSearch,
+    };
+
     private static OnnxFocusModel Load(GpuCheckSettings settings, InferenceProvider provider) =>
-        new(new OnnxModelOptions
-        {
-            ModelPath = settings.ModelPath,
-            ExecutionProvider = provider,
-            IntraOpThreads = 0,
-            MaxBatchSize = settings.Batches.Max(),
-            CudnnConvAlgoSearch = settings.CudnnSearch,
-        }, NullLogger.Instance);
+        new(ModelOptions(settings, provider), NullLogger.Instance);
 
     /// <summary>Three warm-up runs, then as many runs as fit in the given seconds (at least three).</summary>
     private static double PatchesPerSecond(OnnxFocusModel model, float[] patches, int batch, double seconds)

@@ -12,16 +12,14 @@ namespace FocusFunctions.Worker;
 internal sealed class GpuCheckBinding : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly ModelCardShape _shape;
+    private readonly ModelCard _card;
 
-    public GpuCheckBinding(string modelPath, ModelCardShape shape, CudnnAlgorithmSearch search)
+    public GpuCheckBinding(OnnxModelOptions options, ModelCard card)
     {
-        _shape = shape;
-        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        using var cuda = new OrtCUDAProviderOptions();
-        cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = "0", ["cudnn_conv_algo_search"] = search.ToString().ToUpperInvariant() });
-        options.AppendExecutionProvider_CUDA(cuda);
-        _session = new InferenceSession(modelPath, options);
+        _card = card;
+        using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        OnnxFocusModel.AppendCudaProvider(sessionOptions, options);
+        _session = new InferenceSession(ModelFiles.ResolveExisting(options.ModelPath), sessionOptions);
     }
 
     /// <summary>Patches written once into pinned host memory; every run copies them to the GPU from there.</summary>
@@ -30,7 +28,7 @@ internal sealed class GpuCheckBinding : IDisposable
         using var pinned = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, 0, OrtMemType.CpuOutput);
         using var allocator = new OrtAllocator(_session, pinned);
         using var input = OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, Shape(batch));
-        patches.AsSpan(0, batch * _shape.PatchLength).CopyTo(input.GetTensorMutableDataAsSpan<float>());
+        patches.AsSpan(0, batch * 3 * _card.PatchSize * _card.PatchSize).CopyTo(input.GetTensorMutableDataAsSpan<float>());
         return Time(input, batch, seconds);
     }
 
@@ -45,14 +43,14 @@ internal sealed class GpuCheckBinding : IDisposable
 
     public void Dispose() => _session.Dispose();
 
-    private long[] Shape(int batch) => [batch, 3, _shape.PatchSize, _shape.PatchSize];
+    private long[] Shape(int batch) => [batch, 3, _card.PatchSize, _card.PatchSize];
 
     private double Time(OrtValue input, int batch, double seconds)
     {
         using var binding = _session.CreateIoBinding();
         using var runOptions = new RunOptions();
-        binding.BindInput(_shape.InputName, input);
-        binding.BindOutputToDevice(_shape.OutputName, OrtMemoryInfo.DefaultInstance);
+        binding.BindInput(_card.InputName, input);
+        binding.BindOutputToDevice(_card.OutputName, OrtMemoryInfo.DefaultInstance);
         void Run()
         {
             using var outputs = _session.RunWithBoundResults(runOptions, binding);
@@ -74,9 +72,4 @@ internal sealed class GpuCheckBinding : IDisposable
 
         return runs * batch / clock.Elapsed.TotalSeconds;
     }
-}
-
-internal sealed record ModelCardShape(string InputName, string OutputName, int PatchSize)
-{
-    public int PatchLength => 3 * PatchSize * PatchSize;
 }

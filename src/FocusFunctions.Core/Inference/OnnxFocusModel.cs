@@ -92,6 +92,26 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds ONNX Runtime's CUDA provider with this project's settings (device, cuDNN algorithm search); throws where
+    /// CUDA is not usable. Public for <c>gpu-check</c>, which builds sessions of its own to measure IoBinding.
+    /// </summary>
+    public static void AppendCudaProvider(SessionOptions sessionOptions, OnnxModelOptions options)
+    {
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(new Dictionary<string, string>
+        {
+            ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch switch
+            {
+                CudnnAlgorithmSearch.Exhaustive => "EXHAUSTIVE",
+                CudnnAlgorithmSearch.Heuristic => "HEURISTIC",
+                _ => "DEFAULT",
+            },
+        });
+        sessionOptions.AppendExecutionProvider_CUDA(cuda);
+    }
+
     private static string ChooseProvider(SessionOptions sessionOptions, OnnxModelOptions options, ILogger logger)
     {
         if (options.ExecutionProvider != InferenceProvider.Cuda)
@@ -101,18 +121,7 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
 
         try
         {
-            using var cuda = new OrtCUDAProviderOptions();
-            cuda.UpdateOptions(new Dictionary<string, string>
-            {
-                ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch switch
-                {
-                    CudnnAlgorithmSearch.Exhaustive => "EXHAUSTIVE",
-                    CudnnAlgorithmSearch.Heuristic => "HEURISTIC",
-                    _ => "DEFAULT",
-                },
-            });
-            sessionOptions.AppendExecutionProvider_CUDA(cuda);
+            AppendCudaProvider(sessionOptions, options);
             return "CUDA";
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
