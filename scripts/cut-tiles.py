@@ -1,5 +1,6 @@
 """Cuts square tiles, as a scanner uploads them, from larger images: windows of SIZE px every STRIDE px that lie
-wholly inside the image (an image smaller than SIZE on a side gives none). Used to feed gpu-check real tiles.
+wholly inside the image (an image smaller than SIZE on a side gives none), named <image>_x<column>_y<row> in steps of
+STRIDE, so that focus maps and reports place them on their grid. Used to feed gpu-check real tiles.
     python3 scripts/cut-tiles.py SRC_DIR OUT_DIR [--size 1024] [--stride 512]
 """
 import argparse
@@ -18,7 +19,7 @@ def cut(source: pathlib.Path, out: pathlib.Path, size: int, stride: int) -> int:
             rgb = image.convert("RGB")
         for y in range(0, rgb.height - size + 1, stride):
             for x in range(0, rgb.width - size + 1, stride):
-                rgb.crop((x, y, x + size, y + size)).save(out / f"{path.stem}_x{x}_y{y}.png")
+                rgb.crop((x, y, x + size, y + size)).save(out / f"{path.stem}_x{x // stride}_y{y // stride}.png")
                 count += 1
     return count
 

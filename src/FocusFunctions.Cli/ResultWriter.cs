@@ -79,7 +79,8 @@ public abstract class ResultWriter(TextWriter output)
 
     private sealed class Csv(TextWriter output) : ResultWriter(output)
     {
-        private static readonly PropertyInfo[] Columns = typeof(Row).GetProperties(BindingFlags.Public | BindingFlags.Instance);
+        // Declaration order (GetProperties promises none): the columns are the JSON's, in the JSON's order.
+        private static readonly PropertyInfo[] Columns = [.. typeof(Row).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken)];
 
         public override void Begin() =>
             Output.WriteLine(string.Join(',', Columns.Select(c => JsonNamingPolicy.CamelCase.ConvertName(c.Name))));
@@ -87,7 +88,7 @@ public abstract class ResultWriter(TextWriter output)
         public override void Write(string path, TileScore score)
         {
             var row = Row.From(path, score);
-            Output.WriteLine(string.Join(',', Columns.Select(c => Quote(Field(c.GetValue(row))))));
+            Output.WriteLine(string.Join(',', Columns.Select(c => Core.CsvField.Quote(Field(c.GetValue(row))))));
         }
 
         private static string Field(object? value) => value switch
@@ -97,10 +98,6 @@ public abstract class ResultWriter(TextWriter output)
             IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };
-
-        // RFC 4180: quote fields holding separators, quotes or line breaks; double the quotes inside.
-        private static string Quote(string field) =>
-            field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
     }
 
     private sealed class Table(TextWriter output) : ResultWriter(output)

@@ -30,6 +30,18 @@ public static class GpuCheck
             return 1;
         }
 
+        // Before any measurement: a folder without tiles is a usage error, not minutes of device time spent first.
+        IReadOnlyList<GpuCheckTile>? tiles = null;
+        try
+        {
+            tiles = settings.TilesFolder is null ? null : GpuCheckTiles.Load(settings.TilesFolder);
+        }
+        catch (ArgumentException ex)
+        {
+            output.WriteLine($"gpu-check: {ex.Message}");
+            return 1;
+        }
+
         using var cpu = Load(settings, InferenceProvider.Cpu);
         using var cuda = settings.CpuOnly ? null : Load(settings, InferenceProvider.Cuda);
         if (cuda is not null && cuda.Provider != "CUDA")
@@ -51,19 +63,8 @@ public static class GpuCheck
             (report.Gpu is null ? ", CPU only" : $", GPU {report.Gpu}"));
 
         MeasureInference(settings, cpu, cuda, report, output);
-        if (settings.TilesFolder is not null)
+        if (tiles is not null)
         {
-            IReadOnlyList<GpuCheckTile> tiles;
-            try
-            {
-                tiles = GpuCheckTiles.Load(settings.TilesFolder);
-            }
-            catch (ArgumentException ex)
-            {
-                output.WriteLine($"gpu-check: {ex.Message}");
-                return 1;
-            }
-
             output.WriteLine($"{tiles.Count} tiles from {settings.TilesFolder} ({tiles.Sum(t => t.Bytes.Length) / 1048576.0:F1} MiB encoded), " +
                 $"{settings.DecodeThreads} decode threads, {settings.TileBatch} tiles per batch");
             var endToEnd = new GpuCheckEndToEnd(settings, tiles, output);
@@ -98,17 +99,23 @@ public static class GpuCheck
             patches[i] = (float)random.NextDouble();
         }
 
-        using var binding = cuda is null ? null
-            : new GpuCheckBinding(ModelOptions(settings, InferenceProvider.Cuda), cpu.Card);
-        output.WriteLine($"model only (random patches; cuDNN algorithm search {settings.CudnnSearch}):");
-        output.WriteLine("batch   CUDA patches/s   CUDA pinned   CUDA on-GPU input   CPU patches/s   CUDA/CPU   GPU memory used (MiB)");
+        // The worker's path first, GPU memory read after each batch while only its session holds GPU memory; the
+        // IoBinding experiment's own session comes after, so that its arena is not counted in the worker's figure.
+        var rows = new List<(int Batch, double? OnGpu, double OnCpu, long? Memory)>();
         foreach (int batch in settings.Batches)
         {
             double? onGpu = cuda is null ? null : PatchesPerSecond(cuda, patches, batch, settings.Seconds);
-            double onCpu = PatchesPerSecond(cpu, patches, batch, settings.Seconds);
+            long? memory = cuda is null ? null : GpuMemory.UsedMiB();
+            rows.Add((batch, onGpu, PatchesPerSecond(cpu, patches, batch, settings.Seconds), memory));
+        }
+
+        using var binding = cuda is null ? null : new GpuCheckBinding(ModelOptions(settings, InferenceProvider.Cuda), cpu.Card);
+        output.WriteLine($"model only (random patches; cuDNN algorithm search {settings.CudnnSearch}):");
+        output.WriteLine("batch   CUDA patches/s   CUDA pinned   CUDA on-GPU input   CPU patches/s   CUDA/CPU   GPU memory used (MiB)");
+        foreach (var (batch, onGpu, onCpu, memory) in rows)
+        {
             double? pinned = Try(() => binding?.Pinned(patches, batch, settings.Seconds), output);
             double? onDevice = Try(() => binding?.OnDevice(batch, settings.Seconds), output);
-            long? memory = cuda is null ? null : GpuMemory.UsedMiB();
             report.Inference.Add(new InferenceRow(batch, onGpu, pinned, onDevice, onCpu, memory));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{batch,5}   {Text(onGpu),14}   {Text(pinned),11}   {Text(onDevice),17}   {onCpu,13:F0}   {Text(onGpu / onCpu, "F1"),8}   {Text(memory),21}"));

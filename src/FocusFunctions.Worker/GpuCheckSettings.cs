@@ -11,7 +11,7 @@ internal sealed record GpuCheckSettings
         "usage: gpu-check [model.onnx] [--tiles DIR] [--batches 64,128,256,512,1024] [--decode-threads N] [--tile-batch N] " +
         "[--seconds S] [--cudnn-search heuristic|exhaustive|default] [--cpu-only] [--json FILE]";
 
-    public string ModelPath { get; init; } = Path.Combine(AppContext.BaseDirectory, "models", "focus-model.onnx");
+    public string ModelPath { get; init; } = ModelFiles.DefaultModelPath;
     public string? TilesFolder { get; init; }
     public IReadOnlyList<int> Batches { get; init; } = [64, 128, 256, 512, 1024];
     public int DecodeThreads { get; init; } = Environment.ProcessorCount;
@@ -33,7 +33,7 @@ internal sealed record GpuCheckSettings
                 "--batches" => settings with { Batches = Value().Split(',').Select(b => Positive(b, "--batches")).ToArray() },
                 "--decode-threads" => settings with { DecodeThreads = Positive(Value(), "--decode-threads") },
                 "--tile-batch" => settings with { TileBatch = Positive(Value(), "--tile-batch") },
-                "--seconds" => settings with { Seconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--seconds" => settings with { Seconds = PositiveSeconds(Value()) },
                 "--cudnn-search" => settings with { CudnnSearch = Enum.TryParse(Value(), ignoreCase: true, out CudnnAlgorithmSearch search) && Enum.IsDefined(search)
                     ? search : throw new ArgumentException("--cudnn-search takes heuristic, exhaustive or default.") },
                 "--cpu-only" => settings with { CpuOnly = true },
@@ -50,6 +50,11 @@ internal sealed record GpuCheckSettings
 
         return settings;
     }
+
+    private static double PositiveSeconds(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value > 0
+            ? value
+            : throw new ArgumentException($"--seconds takes a positive number, not '{text}'.");
 
     private static int Positive(string text, string option) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0

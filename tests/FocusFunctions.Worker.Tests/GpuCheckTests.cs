@@ -20,6 +20,9 @@ public class GpuCheckTests
     [InlineData("--batches", "64,x")]
     [InlineData("--tiles", "/no/such/folder")]
     [InlineData("--frobnicate", "1")]
+    [InlineData("--seconds", "soon")]
+    [InlineData("--seconds", "0")]
+    [InlineData("--seconds", "NaN")]
     public void Run_WithABadOption_PrintsUsageAndExitsOne(string option, string value)
     {
         var output = new StringWriter();

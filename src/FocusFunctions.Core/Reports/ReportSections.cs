@@ -61,7 +61,7 @@ internal static class ReportSections
         var rows = new StringBuilder();
         foreach (var t in tiles)
         {
-            csv.Append($"{Csv(t.BlobName)},{t.TileX},{t.TileY},{(t.DefocusMicrons is { } d ? ReportFormat.Number(d, "0.00") : "")}\n");
+            csv.Append($"{CsvField.Quote(t.BlobName)},{t.TileX},{t.TileY},{(t.DefocusMicrons is { } d ? ReportFormat.Number(d, "0.00") : "")}\n");
             rows.Append($"""<tr><td>{ReportFormat.Html(t.BlobName)}</td><td class="num">{t.TileX}</td><td class="num">{t.TileY}</td><td class="num">{ReportFormat.Microns(t.DefocusMicrons)}</td></tr>""");
         }
 
@@ -100,7 +100,4 @@ internal static class ReportSections
             <table id="{id}-list"><thead><tr>{string.Concat(headers.Select(h => $"<th>{h}</th>"))}</tr></thead><tbody>{body}</tbody></table></section>
             """;
     }
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }

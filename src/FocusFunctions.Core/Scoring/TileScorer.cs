@@ -47,8 +47,17 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     /// <summary>Decodes and prepares a tile; throws <see cref="TileDecodeException"/> for input that is not a usable image.</summary>
     public PreparedTile Prepare(Stream encoded, double? micronsPerPixel = null)
     {
-        var decoded = TileDecoder.Decode(encoded, DecodeLimits.From(_decoding));
-        return Prepare(decoded.Image, micronsPerPixel);
+        try
+        {
+            var decoded = TileDecoder.Decode(encoded, DecodeLimits.From(_decoding));
+            return Prepare(decoded.Image, micronsPerPixel);
+        }
+        catch (Exception ex) when (ex is not (TileDecodeException or OperationCanceledException or OutOfMemoryException))
+        {
+            // A fault the decoder did not foresee is still this file's failure: every host then writes its Failed row
+            // and quarantines it, instead of retrying the same bytes until they poison the queue with no row.
+            throw new TileDecodeException($"Scoring failed ({ex.GetType().Name}): {ex.Message}", ex);
+        }
     }
 
     public PreparedTile Prepare(RgbImage image, double? micronsPerPixel = null)

@@ -181,6 +181,36 @@ public class TileScorerTests
         Assert.Equal((1.0, 0.5), ((double)warning.State["InputMicronsPerPixel"]!, (double)warning.State["ModelMicronsPerPixel"]!));
     }
 
+    [Fact]
+    public void Prepare_AFaultTheDecoderDidNotForesee_IsThatTilesDecodeFailure()
+    {
+        var scorer = Scorer(new FakeFocusModel(_ => 1f));
+
+        var ex = Assert.Throws<TileDecodeException>(() => scorer.Prepare(new FaultingStream()));
+        var score = scorer.Score(new FaultingStream());
+
+        Assert.Equal("Scoring failed (InvalidOperationException): the bytes broke something", ex.Message);
+        Assert.IsType<InvalidOperationException>(ex.InnerException);
+        Assert.Equal(FocusVerdict.Failed, score.Verdict);
+        Assert.Equal(ex.Message, score.Error);
+    }
+
+    [Fact]
+    public void Prepare_Cancellation_IsNotATileFailure()
+    {
+        var scorer = Scorer(new FakeFocusModel(_ => 1f));
+
+        Assert.Throws<OperationCanceledException>(() => scorer.Prepare(new FaultingStream(new OperationCanceledException())));
+    }
+
+    /// <summary>A stream whose every read throws what it is given (the decoder's own exceptions aside).</summary>
+    private sealed class FaultingStream(Exception? fault = null) : MemoryStream(new byte[64])
+    {
+        public override int Read(byte[] buffer, int offset, int count) => throw fault ?? new InvalidOperationException("the bytes broke something");
+
+        public override int Read(Span<byte> buffer) => throw fault ?? new InvalidOperationException("the bytes broke something");
+    }
+
     private static TileScorer Scorer(IFocusModel model) =>
         new(model, Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
 
