@@ -71,7 +71,9 @@ public static class GpuCheck
             endToEnd.MeasureDecode(cpu, report);
             foreach (int batch in settings.Batches)
             {
-                endToEnd.Measure(cuda ?? cpu, batch, report);
+                // A model sized as the worker's Scoring:MaxBatchSize would be: its runs, padding and pipelining as there.
+                using var model = Load(settings, cuda is null ? InferenceProvider.Cpu : InferenceProvider.Cuda, batch);
+                endToEnd.Measure(model, batch, report);
             }
 
             if (cuda is not null)
@@ -99,8 +101,9 @@ public static class GpuCheck
             patches[i] = (float)random.NextDouble();
         }
 
-        // The worker's path first, GPU memory read after each batch while only its session holds GPU memory; the
-        // IoBinding experiment's own session comes after, so that its arena is not counted in the worker's figure.
+        // The worker's path first (its writer copies each patch into the model's pinned input, as the worker's does from
+        // a tile's pixels), GPU memory read after each batch while only its session holds GPU memory; the IoBinding
+        // experiment's own session comes after, so that its arena is not counted in the worker's figure.
         var rows = new List<(int Batch, double? OnGpu, double OnCpu, long? Memory)>();
         foreach (int batch in settings.Batches)
         {
@@ -146,17 +149,17 @@ public static class GpuCheck
         }
     }
 
-    private static OnnxModelOptions ModelOptions(GpuCheckSettings settings, InferenceProvider provider) => new()
+    private static OnnxModelOptions ModelOptions(GpuCheckSettings settings, InferenceProvider provider, int? maxBatchSize = null) => new()
     {
         ModelPath = settings.ModelPath,
         ExecutionProvider = provider,
         IntraOpThreads = 0,
-        MaxBatchSize = settings.Batches.Max(),
+        MaxBatchSize = maxBatchSize ?? settings.Batches.Max(),
         CudnnConvAlgoSearch = settings.CudnnSearch,
     };
 
-    private static OnnxFocusModel Load(GpuCheckSettings settings, InferenceProvider provider) =>
-        new(ModelOptions(settings, provider), NullLogger.Instance);
+    private static OnnxFocusModel Load(GpuCheckSettings settings, InferenceProvider provider, int? maxBatchSize = null) =>
+        new(ModelOptions(settings, provider, maxBatchSize), NullLogger.Instance);
 
     /// <summary>Three warm-up runs, then as many runs as fit in the given seconds (at least three).</summary>
     private static double PatchesPerSecond(OnnxFocusModel model, float[] patches, int batch, double seconds)

@@ -26,8 +26,8 @@ internal static class GpuCheckTiles
 }
 
 /// <summary>
-/// The worker's path without storage: a batch of tiles is decoded and prepared on the decode threads (the worker's
-/// download parallelism), then all its patches go through the model in shared batches (<see cref="TileScorer.ScorePrepared"/>).
+/// The worker's path without storage: batches of tiles are decoded and prepared on the decode threads (the worker's
+/// download parallelism), and all of a batch's patches go through the model in shared runs (<see cref="TileScorer.ScorePrepared"/>).
 /// </summary>
 internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<GpuCheckTile> tiles, TextWriter output)
 {
@@ -35,7 +35,7 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
 
     public void MeasureDecode(OnnxFocusModel model, GpuCheckReport report)
     {
-        var scorer = Scorer(model, 1);
+        var scorer = Scorer(model);
         PrepareAll(scorer, tiles.Take(settings.DecodeThreads).ToList());
         long patches = 0;
         int count = 0;
@@ -55,39 +55,44 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
             $"decode + prepare alone: {report.Decode.TilesPerSecond:F1} tiles/s, {report.Decode.PatchesPerSecond:F0} patches/s ({settings.DecodeThreads} threads)"));
     }
 
+    /// <summary>
+    /// As the worker runs: while the model scores one batch of tiles, the decode threads prepare the next. The model's
+    /// share is the time it was busy over the wall time; tiles/s against <see cref="MeasureDecode"/> says which side limits.
+    /// </summary>
     public void Measure(OnnxFocusModel model, int batch, GpuCheckReport report)
     {
-        var scorer = Scorer(model, batch);
+        var scorer = Scorer(model);
         scorer.ScorePrepared(PrepareAll(scorer, tiles.Take(settings.TileBatch).ToList()).OfType<PreparedTile>().ToList());
         long patches = 0;
         int count = 0;
-        var preparing = new Stopwatch();
         var scoring = new Stopwatch();
+        var chunks = tiles.Chunk(settings.TileBatch).ToArray();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < settings.Seconds || count < tiles.Count)
         {
-            foreach (var chunk in tiles.Chunk(settings.TileBatch))
+            var preparing = Task.Run(() => PrepareAll(scorer, chunks[0]).OfType<PreparedTile>().ToList());
+            for (int c = 0; c < chunks.Length; c++)
             {
-                preparing.Start();
-                var prepared = PrepareAll(scorer, chunk).OfType<PreparedTile>().ToList();
-                preparing.Stop();
+                var prepared = preparing.GetAwaiter().GetResult();
+                int next = c + 1;
+                preparing = next < chunks.Length ? Task.Run(() => PrepareAll(scorer, chunks[next]).OfType<PreparedTile>().ToList()) : Task.FromResult(new List<PreparedTile>());
                 scoring.Start();
                 scorer.ScorePrepared(prepared);
                 scoring.Stop();
                 patches += prepared.Sum(p => p.ScoredPatches.Length);
-                count += chunk.Length;
+                count += chunks[c].Length;
             }
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
         long? memory = model.Provider == "CUDA" ? GpuMemory.UsedMiB() : null;
         var row = new EndToEndRow(model.Provider, batch, settings.DecodeThreads, count, count / seconds, patches / seconds,
-            scoring.Elapsed.TotalSeconds / (preparing.Elapsed.TotalSeconds + scoring.Elapsed.TotalSeconds), memory);
+            scoring.Elapsed.TotalSeconds / seconds, memory);
         report.EndToEnd.Add(row);
         if (!_headerWritten)
         {
-            output.WriteLine("end to end (decode threads prepare a batch of tiles, then the model scores all its patches):");
-            output.WriteLine("provider  batch   tiles/s   patches/s   inference share   GPU memory used (MiB)");
+            output.WriteLine("end to end (decode threads prepare the next batch of tiles while the model scores this one's patches):");
+            output.WriteLine("provider  batch   tiles/s   patches/s   model busy share  GPU memory used (MiB)");
             _headerWritten = true;
         }
 
@@ -98,8 +103,8 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
     /// <summary>Every tile scored by both providers from the same prepared tensors.</summary>
     public void CompareReadings(OnnxFocusModel cuda, OnnxFocusModel cpu, GpuCheckReport report)
     {
-        var onGpu = Scorer(cuda, settings.Batches.Min());
-        var onCpu = Scorer(cpu, settings.Batches.Min());
+        var onGpu = Scorer(cuda);
+        var onCpu = Scorer(cpu);
         double maxTile = 0, maxPatch = 0;
         int scoredTiles = 0, scoredPatches = 0, verdicts = 0;
         foreach (var chunk in tiles.Chunk(settings.TileBatch))
@@ -150,26 +155,6 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
         return prepared;
     }
 
-    private static TileScorer Scorer(OnnxFocusModel model, int batch) =>
-        new(new BatchLimited(model, batch), Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
-
-    /// <summary>One session (loaded for the largest batch) run in batches of at most the size under test, as Scoring:MaxBatchSize does.</summary>
-    private sealed class BatchLimited(IFocusModel inner, int maxBatchSize) : IFocusModel
-    {
-        public ModelCard Card => inner.Card;
-
-        public string Provider => inner.Provider;
-
-        public int MaxBatchSize => maxBatchSize;
-
-        public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
-        {
-            int patchLength = 3 * Card.PatchSize * Card.PatchSize;
-            for (int start = 0; start < count; start += maxBatchSize)
-            {
-                int n = Math.Min(maxBatchSize, count - start);
-                inner.Predict(patches.Slice(start * patchLength, n * patchLength), n, defocusMicrons.Slice(start, n));
-            }
-        }
-    }
+    private static TileScorer Scorer(OnnxFocusModel model) =>
+        new(model, Options.Create(new ScoringOptions()), Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
 }

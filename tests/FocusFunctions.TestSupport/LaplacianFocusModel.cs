@@ -29,14 +29,14 @@ public sealed class LaplacianFocusModel : IFocusModel
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
     {
         Interlocked.Increment(ref _calls);
         int size = Card.PatchSize, plane = size * size;
-        var span = patches.Span;
+        var patch = new float[3 * plane];
         for (int n = 0; n < count; n++)
         {
-            var patch = span.Slice(n * 3 * plane, 3 * plane);
+            writePatch(n, patch);
             double energy = 0;
             for (int y = 1; y < size - 1; y++)
             {

@@ -12,8 +12,9 @@ public interface IFocusModel
     int MaxBatchSize { get; }
 
     /// <summary>
-    /// Scores <paramref name="count"/> patches laid out as float32 [count, 3, P, P] in <paramref name="patches"/>;
-    /// writes one defocus value (µm) per patch into <paramref name="defocusMicrons"/>. Thread-safe.
+    /// Scores <paramref name="count"/> patches, each written by <paramref name="writePatch"/> straight into the model's
+    /// input buffer (so no tile ever holds all its patches as floats at once); writes one defocus value (µm) per patch
+    /// into <paramref name="defocusMicrons"/>. Thread-safe. Patches already in one array: <see cref="FocusModelExtensions.Predict"/>.
     /// </summary>
-    void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons);
+    void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FocusFunctions.Core.Inference;
@@ -11,6 +12,7 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly PinnedCudaBatches? _cudaBatches;
 
     public OnnxFocusModel(IOptions<OnnxModelOptions> options, ILogger<OnnxFocusModel> logger)
         : this(options.Value, logger)
@@ -35,6 +37,12 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
         Provider = ChooseProvider(sessionOptions, options, logger);
         _session = new InferenceSession(modelPath, sessionOptions);
         CheckContract(modelPath);
+        if (Provider == "CUDA")
+        {
+            _cudaBatches = new PinnedCudaBatches(_session, Card, MaxBatchSize, options.CudaDeviceId);
+            _cudaBatches.WarmUp();
+        }
+
         LogModelLoaded(logger, Card.Name, Card.Version, Provider, options.IntraOpThreads, Card.MicronsPerPixel, Card.PatchSize);
     }
 
@@ -44,36 +52,56 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
 
     public int MaxBatchSize { get; }
 
-    public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
     {
-        int patchLength = 3 * Card.PatchSize * Card.PatchSize;
-        if (patches.Length < count * patchLength || defocusMicrons.Length < count)
+        if (defocusMicrons.Length < count)
         {
-            throw new ArgumentException($"Expected {count} patches of {patchLength} floats and room for {count} results.");
+            throw new ArgumentException($"Room for {count} results expected, got {defocusMicrons.Length}.", nameof(defocusMicrons));
         }
 
-        for (int start = 0; start < count; start += MaxBatchSize)
+        if (_cudaBatches is not null)
         {
-            int n = Math.Min(MaxBatchSize, count - start);
-            var memory = MemoryMarshalFloat(patches.Slice(start * patchLength, n * patchLength));
-            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory,
-                [n, 3, Card.PatchSize, Card.PatchSize]);
-            using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, _inputNames, [input], _outputNames);
-            var values = outputs[0].GetTensorDataAsSpan<float>();
-            for (int i = 0; i < n; i++)
+            _cudaBatches.Predict(count, writePatch, defocusMicrons);
+            return;
+        }
+
+        // On the CPU ONNX Runtime reads managed memory in place: one pooled buffer of a run's size is reused per call.
+        int patchLength = this.PatchLength(), batch = Math.Min(MaxBatchSize, count);
+        var buffer = ArrayPool<float>.Shared.Rent(batch * patchLength);
+        try
+        {
+            for (int start = 0; start < count; start += MaxBatchSize)
             {
-                // The contract promises ≥ 0; clamp so that a user model's tiny negative never becomes "-0.0 µm".
-                defocusMicrons[start + i] = Math.Max(0f, values[i]);
+                int n = Math.Min(MaxBatchSize, count - start);
+                PatchBatch.Fill(writePatch, start, n, patchLength, () => buffer);
+                using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, n * patchLength),
+                    [n, 3, Card.PatchSize, Card.PatchSize]);
+                using var runOptions = new RunOptions();
+                using var outputs = _session.Run(runOptions, _inputNames, [input], _outputNames);
+                CopyDefocus(outputs[0].GetTensorDataAsSpan<float>(), defocusMicrons.Slice(start, n));
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    /// <summary>A run's output into the caller's results.</summary>
+    internal static void CopyDefocus(ReadOnlySpan<float> output, Span<float> defocusMicrons)
+    {
+        for (int i = 0; i < defocusMicrons.Length; i++)
+        {
+            // The contract promises ≥ 0; clamp so that a user model's tiny negative never becomes "-0.0 µm".
+            defocusMicrons[i] = Math.Max(0f, output[i]);
+        }
+    }
 
-    // ORT wraps managed memory without copying; it never writes to inputs, so the read-only view is safe to lend.
-    private static Memory<float> MemoryMarshalFloat(ReadOnlyMemory<float> memory) =>
-        System.Runtime.InteropServices.MemoryMarshal.AsMemory(memory);
+    public void Dispose()
+    {
+        _cudaBatches?.Dispose();
+        _session.Dispose();
+    }
 
     private void CheckContract(string modelPath)
     {

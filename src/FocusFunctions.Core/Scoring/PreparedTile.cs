@@ -1,13 +1,18 @@
+using FocusFunctions.Core.Imaging;
+
 namespace FocusFunctions.Core.Scoring;
 
 /// <summary>
-/// A tile decoded, resampled, gridded and checked for tissue, with its tissue patches already laid out as the model's
-/// input tensor. Hosts that batch across tiles (the GPU worker) prepare many, then score them together.
+/// A tile decoded, resampled to the model's pixel size, gridded and checked for tissue. Its patches are written into the
+/// model's input only when their run comes (<see cref="WritePatch"/>), so memory holds the pixels once, never a float
+/// tensor of every patch. Hosts that batch across tiles (the GPU worker) prepare many, then score them together.
 /// </summary>
 public sealed class PreparedTile
 {
+    private readonly RgbImage _resampled;
+
     internal PreparedTile(int width, int height, double micronsPerPixel, int columns, int rows, int patchSize,
-        IReadOnlyList<PatchRegion> regions, double[] patchTissue, int[] scoredPatches, float[] tensor, double tissueFraction)
+        IReadOnlyList<PatchRegion> regions, double[] patchTissue, int[] scoredPatches, RgbImage resampled, double tissueFraction)
     {
         Width = width;
         Height = height;
@@ -18,7 +23,7 @@ public sealed class PreparedTile
         Regions = regions;
         PatchTissue = patchTissue;
         ScoredPatches = scoredPatches;
-        Tensor = tensor;
+        _resampled = resampled;
         TissueFraction = tissueFraction;
     }
 
@@ -36,8 +41,8 @@ public sealed class PreparedTile
     /// <summary>Indices into <see cref="Regions"/> of the patches sent to the model, in tensor order.</summary>
     public int[] ScoredPatches { get; }
 
-    /// <summary>float32 [ScoredPatches.Length, 3, P, P], RGB/255.</summary>
-    public float[] Tensor { get; }
+    /// <summary>Writes scored patch <paramref name="n"/> (of <see cref="ScoredPatches"/>) as float32 [3, P, P], RGB/255; thread-safe.</summary>
+    public void WritePatch(int n, Span<float> destination) => PatchTensor.Write(_resampled, Regions[ScoredPatches[n]], PatchSize, destination);
 
     public double TissueFraction { get; }
 }

@@ -72,14 +72,12 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
                 $"At {inputMicrons} µm/px this {image.Width}x{image.Height} tile becomes about {image.Width * scale:F0}x{image.Height * scale:F0} pixels at the model's {card.MicronsPerPixel} µm/px, over the limit of {_decoding.MaxInputPixels:N0}.");
         }
 
-        // Every patch may hold tissue, so the patch tensor can need them all; past an array's length it would overflow.
-        int patchLength = 3 * card.PatchSize * card.PatchSize;
+        // Bounds the model time one tile can take (its pixels are bounded above).
         long patches = PatchesAlong(image.Width * scale, card.PatchSize) * PatchesAlong(image.Height * scale, card.PatchSize);
-        long maxPatches = Math.Min(_decoding.MaxPatches, Array.MaxLength / patchLength);
-        if (patches > maxPatches)
+        if (patches > _decoding.MaxPatches)
         {
             throw new TileDecodeException(
-                $"This {image.Width}x{image.Height} tile covers {patches:N0} patches of {card.PatchSize} px at the model's {card.MicronsPerPixel} µm/px, over the limit of {maxPatches:N0}.");
+                $"This {image.Width}x{image.Height} tile covers {patches:N0} patches of {card.PatchSize} px at the model's {card.MicronsPerPixel} µm/px, over the limit of {_decoding.MaxPatches:N0}.");
         }
 
         if (IsCoarserThanModel(inputMicrons, card.MicronsPerPixel) && Interlocked.Exchange(ref _coarseInputWarned, 1) == 0)
@@ -103,31 +101,30 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
             }
         }
 
-        var tensor = new float[scored.Count * patchLength];
-        for (int n = 0; n < scored.Count; n++)
-        {
-            PatchTensor.Write(resampled, regions[scored[n]], card.PatchSize, tensor.AsSpan(n * patchLength, patchLength));
-        }
-
         int columns = regions.Max(r => r.Column) + 1, rows = regions.Max(r => r.Row) + 1;
         return new PreparedTile(image.Width, image.Height, inputMicrons, columns, rows, card.PatchSize, regions, patchTissue,
-            scored.ToArray(), tensor, tissue.TotalFraction);
+            scored.ToArray(), resampled, tissue.TotalFraction);
     }
 
     private static long PatchesAlong(double length, int patchSize) => Math.Max(1, (long)Math.Ceiling(length / patchSize));
 
-    /// <summary>Scores prepared tiles, all their patches in shared model batches (the GPU worker's path).</summary>
+    /// <summary>Scores prepared tiles, all their patches in shared model runs (the GPU worker's path).</summary>
     public IReadOnlyList<TileScore> ScorePrepared(IReadOnlyList<PreparedTile> tiles, double? thresholdMicrons = null)
     {
         int total = tiles.Sum(t => t.ScoredPatches.Length);
         var predictions = new float[total];
-        if (tiles.Count == 1 && total > 0)
+        if (total > 0)
         {
-            model.Predict(tiles[0].Tensor, total, predictions);
-        }
-        else if (total > 0)
-        {
-            PredictAcrossTiles(tiles, predictions);
+            // Patch i of the run belongs to tile tileOf[i], where it is scored patch i − firstOf[tileOf[i]].
+            var tileOf = new int[total];
+            var firstOf = new int[tiles.Count];
+            for (int t = 0, next = 0; t < tiles.Count; next += tiles[t].ScoredPatches.Length, t++)
+            {
+                firstOf[t] = next;
+                tileOf.AsSpan(next, tiles[t].ScoredPatches.Length).Fill(t);
+            }
+
+            model.Predict(total, (i, destination) => tiles[tileOf[i]].WritePatch(i - firstOf[tileOf[i]], destination), predictions);
         }
 
         var scores = new TileScore[tiles.Count];
@@ -198,44 +195,6 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
             ModelVersion = model.Card.Version,
             Grid = new PatchGrid(tile.Columns, tile.Rows, tile.PatchSize, patches),
         };
-    }
-
-    /// <summary>
-    /// Patches of many tiles go to the model in shared batches of up to the model's MaxBatchSize. A whole batch that lies inside
-    /// one tile's tensor goes from there (with the CPU default of 1, every patch does); the rest is copied through one
-    /// batch-sized buffer: a buffer for all patches at once would need gigabytes (and overflow) for many large tiles.
-    /// </summary>
-    private void PredictAcrossTiles(IReadOnlyList<PreparedTile> tiles, float[] predictions)
-    {
-        int patchLength = 3 * model.Card.PatchSize * model.Card.PatchSize;
-        int capacity = Math.Min(model.MaxBatchSize, predictions.Length);
-        float[]? buffer = null;
-        int filled = 0, done = 0;
-        foreach (var tile in tiles)
-        {
-            int count = tile.ScoredPatches.Length, n = 0;
-            for (; filled == 0 && count - n >= capacity; n += capacity, done += capacity)
-            {
-                model.Predict(tile.Tensor.AsMemory(n * patchLength, capacity * patchLength), capacity, predictions.AsSpan(done, capacity));
-            }
-
-            for (; n < count; n++)
-            {
-                buffer ??= new float[capacity * patchLength];
-                tile.Tensor.AsSpan(n * patchLength, patchLength).CopyTo(buffer.AsSpan(filled * patchLength, patchLength));
-                if (++filled == capacity)
-                {
-                    model.Predict(buffer.AsMemory(0, filled * patchLength), filled, predictions.AsSpan(done, filled));
-                    done += filled;
-                    filled = 0;
-                }
-            }
-        }
-
-        if (filled > 0)
-        {
-            model.Predict(buffer.AsMemory(0, filled * patchLength), filled, predictions.AsSpan(done, filled));
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tiles at {InputMicronsPerPixel} µm/px are coarser than the model's {ModelMicronsPerPixel} µm/px: " + CoarseInputAdvice + " (Logged once per process.)")]

@@ -75,16 +75,17 @@ public class HostileTileTests
     }
 
     [Fact]
-    public void Score_StripWhosePatchTensorWouldOverflowAnArray_FailsWithTheReason()
+    public void Score_StripOfManyPatchesPastTheShapeSettings_IsStreamedThroughTheModelNotHeldAsOneTensor()
     {
-        // 1x3,000,000 px is 9,375 patches of 320 px: 2.9 billion floats, once an OverflowException that stopped `focus score`.
+        // Once every tissue patch was laid out in one float array (1x3,000,000 px overflowed it and stopped `focus score`);
+        // now patches are written into the model's run buffer as their run comes, so only the settings bound a tile.
         var model = new FakeFocusModel(_ => 1f);
 
-        var score = PermissiveScorer(model).Score(TileScorerTests.Png(1, 3_000_000, new Rgb24(200, 120, 170)));
+        var score = PermissiveScorer(model).Score(TileScorerTests.Png(1, 300_000, new Rgb24(200, 120, 170)));
 
-        Assert.Equal(FocusVerdict.Failed, score.Verdict);
-        Assert.Contains("covers 9,375 patches of 320 px", score.Error);
-        Assert.Empty(model.BatchSizes);
+        Assert.Equal(FocusVerdict.InFocus, score.Verdict);
+        Assert.Equal(938, score.PatchCount);
+        Assert.Equal([938], model.BatchSizes);
     }
 
     [Fact]

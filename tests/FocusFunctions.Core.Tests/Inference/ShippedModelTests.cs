@@ -43,25 +43,40 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
         }
     }
 
-    [Fact]
-    public void Predict_BatchedAndOneByOne_Agree()
+    [Theory]
+    [InlineData(2)]    // two full runs and a partial one
+    [InlineData(16)]   // one partial run
+    public void Predict_InRunsOfMaxBatchSize_WritesEachPatchOnceAndAgreesWithOneByOne(int maxBatchSize)
     {
-        var tensor = new float[4 * 3 * 320 * 320];
         var image = TestImages.LoadShared("cmu1-small-region-he-skin.png");
-        var regions = PatchLayout.Cover(image.Width, image.Height, 320);
-        for (int i = 0; i < 4; i++)
+        var regions = PatchLayout.Cover(image.Width, image.Height, 320).Skip(10).Take(5).ToArray();
+        var writes = new int[regions.Length];
+        void Write(int i, Span<float> destination)
         {
-            PatchTensor.Write(image, regions[10 + i], 320, tensor.AsSpan(i * 3 * 320 * 320, 3 * 320 * 320));
+            Interlocked.Increment(ref writes[i]);
+            PatchTensor.Write(image, regions[i], 320, destination);
         }
 
-        var batched = new float[4];
-        shipped.Model.Predict(tensor, 4, batched);
-        for (int i = 0; i < 4; i++)
+        using var batchedModel = new OnnxFocusModel(new OnnxModelOptions { ModelPath = RepositoryPaths.ShippedModel, MaxBatchSize = maxBatchSize }, NullLogger.Instance);
+        var batched = new float[regions.Length];
+        batchedModel.Predict(regions.Length, Write, batched);
+
+        Assert.All(writes, count => Assert.Equal(1, count));
+        for (int i = 0; i < regions.Length; i++)
         {
             var single = new float[1];
-            shipped.Model.Predict(tensor.AsMemory(i * 3 * 320 * 320, 3 * 320 * 320), 1, single);
-            Assert.Equal(batched[i], single[0], 3);
+            shipped.Model.Predict(1, (_, destination) => PatchTensor.Write(image, regions[i], 320, destination), single);
+            Assert.Equal(single[0], batched[i], 3);
         }
+    }
+
+    [Fact]
+    public void Predict_WriterThrows_TheFaultReachesTheCaller()
+    {
+        var results = new float[3];
+        var error = Assert.Throws<InvalidDataException>(() =>
+            shipped.Model.Predict(3, (i, _) => throw new InvalidDataException($"patch {i}"), results));
+        Assert.Equal("patch 0", error.Message);
     }
 
     [Fact]

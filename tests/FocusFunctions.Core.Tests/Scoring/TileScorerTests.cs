@@ -112,31 +112,14 @@ public class TileScorerTests
         Assert.Equal(2.0, scores[2].DefocusMicrons);
     }
 
-    [Fact]
-    public void ScorePrepared_MorePatchesThanABatch_SplitsModelCallsAndKeepsEachTilesPredictions()
-    {
-        var model = new FakeFocusModel(i => i + 1, maxBatchSize: 2);
-        var scorer = Scorer(model);
-        var tiles = new[]
-        {
-            scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))),
-            scorer.Prepare(Png(320, 320, new Rgb24(200, 120, 170))),
-        };
-
-        var scores = scorer.ScorePrepared(tiles);
-
-        Assert.Equal([2, 1], model.BatchSizes);
-        Assert.Equal([1.0, 2.0], scores[0].Grid!.Patches.Select(p => p.DefocusMicrons!.Value));
-        Assert.Equal(1.0, scores[1].DefocusMicrons);
-    }
-
     [Theory]
-    [InlineData(1, new[] { 1, 1, 1, 1, 1 })]   // the CPU default: every patch from its own tile's tensor
-    [InlineData(2, new[] { 2, 2, 1 })]         // whole batches from a tile, the rest through the shared buffer
-    [InlineData(64, new[] { 5 })]              // the GPU worker's size: everything through the buffer
-    public void ScorePrepared_ManyTiles_EachPatchScoredFromItsOwnPixels(int maxBatch, int[] expectedBatches)
+    [InlineData(1)]    // the CPU default
+    [InlineData(2)]
+    [InlineData(64)]   // the GPU worker's size
+    public void ScorePrepared_ManyTiles_EachPatchScoredFromItsOwnPixels(int maxBatch)
     {
-        // The model reads the red value of each patch, so a patch sent from the wrong offset shows as a wrong tile.
+        // The model reads the red value of each patch, so a patch written from the wrong tile or region shows as a wrong
+        // reading. One call per ScorePrepared whatever the batch size: splitting into runs is the model's business.
         var model = new RedReadingModel(maxBatch);
         var scorer = Scorer(model);
         var tiles = new[]
@@ -148,22 +131,10 @@ public class TileScorerTests
 
         var scores = scorer.ScorePrepared(tiles);
 
-        Assert.Equal(expectedBatches, model.BatchSizes);
+        Assert.Equal([5], model.BatchSizes);
         Assert.Equal([2.0, 1.8, 1.6], scores[0].Grid!.Patches.OrderBy(p => p.Column).Select(p => Math.Round(p.DefocusMicrons!.Value, 4)));
         Assert.Equal(FocusVerdict.NoTissue, scores[1].Verdict);
         Assert.Equal([1.5, 1.3], scores[2].Grid!.Patches.OrderBy(p => p.Column).Select(p => Math.Round(p.DefocusMicrons!.Value, 4)));
-    }
-
-    [Fact]
-    public void ScorePrepared_DefaultOptions_OnePatchPerModelRun()
-    {
-        var model = new FakeFocusModel(i => i);
-        var scorer = Scorer(model);
-        var tiles = new[] { scorer.Prepare(Png(640, 320, new Rgb24(200, 120, 170))), scorer.Prepare(Png(320, 320, new Rgb24(200, 120, 170))) };
-
-        scorer.ScorePrepared(tiles);
-
-        Assert.Equal([1, 1, 1], model.BatchSizes);
     }
 
     [Fact]
@@ -246,14 +217,14 @@ public class TileScorerTests
 
         public List<int> BatchSizes { get; } = [];
 
-        public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+        public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
         {
-            int patchLength = 3 * Card.PatchSize * Card.PatchSize;
-            Assert.Equal(count * patchLength, patches.Length);
+            int patchLength = this.PatchLength();
+            var patches = this.Gather(count, writePatch);
             BatchSizes.Add(count);
             for (int i = 0; i < count; i++)
             {
-                defocusMicrons[i] = patches.Span[i * patchLength] * 255f / 100f;
+                defocusMicrons[i] = patches[i * patchLength] * 255f / 100f;
             }
         }
     }

@@ -11,9 +11,15 @@ public sealed class FakeFocusModel(Func<int, float> defocusForPatch, int patchSi
 
     public List<int> BatchSizes { get; } = [];
 
-    public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+    /// <summary>The count of each call (the model's own runs are its business: OnnxFocusModel's tests check those).</summary>
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
     {
-        Assert.Equal(count * 3 * Card.PatchSize * Card.PatchSize, patches.Length);
+        var patch = new float[this.PatchLength()];
+        for (int i = 0; i < count; i++)
+        {
+            writePatch(i, patch);
+        }
+
         BatchSizes.Add(count);
         for (int i = 0; i < count; i++)
         {
