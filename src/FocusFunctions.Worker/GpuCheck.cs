@@ -58,6 +58,7 @@ public static class GpuCheck
             CpuCores = Environment.ProcessorCount,
             Gpu = cuda is null ? null : GpuMemory.Describe(),
             CudnnConvAlgoSearch = settings.CudnnSearch.ToString(),
+            DecodeOverlapsScoring = settings.Overlap,
         };
         output.WriteLine($"model {report.Model}, {report.PatchSize}×{report.PatchSize} patches, {report.CpuCores} CPU cores" +
             (report.Gpu is null ? ", CPU only" : $", GPU {report.Gpu}"));

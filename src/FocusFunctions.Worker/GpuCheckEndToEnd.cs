@@ -56,8 +56,10 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
     }
 
     /// <summary>
-    /// As the worker runs: while the model scores one batch of tiles, the decode threads prepare the next. The model's
-    /// share is the time it was busy over the wall time; tiles/s against <see cref="MeasureDecode"/> says which side limits.
+    /// As the worker runs: the decode threads prepare a batch of tiles, then the model scores its patches; with --overlap
+    /// the next batch is prepared while the model scores this one (measured on an H200: on shared cores the decoders
+    /// starve the writing of the model's input, docs/performance.md). The model's share is its busy time over the wall
+    /// time; tiles/s against <see cref="MeasureDecode"/> says which side limits.
     /// </summary>
     public void Measure(OnnxFocusModel model, int batch, GpuCheckReport report)
     {
@@ -70,12 +72,13 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < settings.Seconds || count < tiles.Count)
         {
-            var preparing = Task.Run(() => PrepareAll(scorer, chunks[0]).OfType<PreparedTile>().ToList());
+            List<PreparedTile> Prepare(int c) => c < chunks.Length ? PrepareAll(scorer, chunks[c]).OfType<PreparedTile>().ToList() : [];
+            var preparing = settings.Overlap ? Task.Run(() => Prepare(0)) : Task.FromResult(Prepare(0));
             for (int c = 0; c < chunks.Length; c++)
             {
                 var prepared = preparing.GetAwaiter().GetResult();
                 int next = c + 1;
-                preparing = next < chunks.Length ? Task.Run(() => PrepareAll(scorer, chunks[next]).OfType<PreparedTile>().ToList()) : Task.FromResult(new List<PreparedTile>());
+                preparing = settings.Overlap ? Task.Run(() => Prepare(next)) : Task.FromResult(Prepare(next));
                 scoring.Start();
                 scorer.ScorePrepared(prepared);
                 scoring.Stop();
@@ -91,7 +94,9 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
         report.EndToEnd.Add(row);
         if (!_headerWritten)
         {
-            output.WriteLine("end to end (decode threads prepare the next batch of tiles while the model scores this one's patches):");
+            output.WriteLine(settings.Overlap
+                ? "end to end (decode threads prepare the next batch of tiles while the model scores this one's patches):"
+                : "end to end (decode threads prepare a batch of tiles, then the model scores all its patches, as the worker does):");
             output.WriteLine("provider  batch   tiles/s   patches/s   model busy share  GPU memory used (MiB)");
             _headerWritten = true;
         }

@@ -9,7 +9,7 @@ internal sealed record GpuCheckSettings
 {
     public const string Usage =
         "usage: gpu-check [model.onnx] [--tiles DIR] [--batches 64,128,256,512,1024] [--decode-threads N] [--tile-batch N] " +
-        "[--seconds S] [--cudnn-search heuristic|exhaustive|default] [--cpu-only] [--json FILE]";
+        "[--seconds S] [--cudnn-search heuristic|exhaustive|default] [--overlap] [--cpu-only] [--json FILE]";
 
     public string ModelPath { get; init; } = ModelFiles.DefaultModelPath;
     public string? TilesFolder { get; init; }
@@ -19,6 +19,9 @@ internal sealed record GpuCheckSettings
     public double Seconds { get; init; } = 2;
     public CudnnAlgorithmSearch CudnnSearch { get; init; } = new OnnxModelOptions().CudnnConvAlgoSearch;
     public bool CpuOnly { get; init; }
+
+    /// <summary>End to end, prepare the next batch of tiles while the model scores this one (the worker runs them in sequence).</summary>
+    public bool Overlap { get; init; }
     public string? JsonPath { get; init; }
 
     public static GpuCheckSettings Parse(IReadOnlyList<string> args)
@@ -37,6 +40,7 @@ internal sealed record GpuCheckSettings
                 "--cudnn-search" => settings with { CudnnSearch = Enum.TryParse(Value(), ignoreCase: true, out CudnnAlgorithmSearch search) && Enum.IsDefined(search)
                     ? search : throw new ArgumentException("--cudnn-search takes heuristic, exhaustive or default.") },
                 "--cpu-only" => settings with { CpuOnly = true },
+                "--overlap" => settings with { Overlap = true },
                 "--json" => settings with { JsonPath = Value() },
                 var other when other.StartsWith("--", StringComparison.Ordinal) => throw new ArgumentException($"unknown option {other}."),
                 var path => settings with { ModelPath = path },
@@ -70,6 +74,7 @@ internal sealed class GpuCheckReport
     public int CpuCores { get; init; }
     public string? Gpu { get; init; }
     public required string CudnnConvAlgoSearch { get; init; }
+    public bool DecodeOverlapsScoring { get; init; }
     public List<InferenceRow> Inference { get; } = [];
     public DecodeRow? Decode { get; set; }
     public List<EndToEndRow> EndToEnd { get; } = [];

@@ -46,8 +46,10 @@ public class GpuCheckTests
         Assert.Contains("no image tiles in", output.ToString());
     }
 
-    [Fact]
-    public void Run_CpuOnlyOverRealTiles_MeasuresEveryStageAndWritesTheReport()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_CpuOnlyOverRealTiles_MeasuresEveryStageAndWritesTheReport(bool overlap)
     {
         using var folder = new TempFolder();
         string tiles = Directory.CreateDirectory(Path.Combine(folder.Path, "tiles")).FullName;
@@ -60,14 +62,16 @@ public class GpuCheckTests
         var output = new StringWriter();
 
         int exit = GpuCheck.Run(["gpu-check", TestStorage.RealModelPath, "--cpu-only", "--tiles", tiles, "--batches", "2,8",
-            "--decode-threads", "2", "--tile-batch", "3", "--seconds", "0.05", "--json", json], output);
+            "--decode-threads", "2", "--tile-batch", "3", "--seconds", "0.05", "--json", json, .. (overlap ? new[] { "--overlap" } : [])], output);
 
         Assert.True(exit == 0, output.ToString());
         Assert.Contains("CPU only", output.ToString());
         Assert.Contains("4 tiles from", output.ToString());
+        Assert.Contains(overlap ? "prepare the next batch of tiles while" : "then the model scores all its patches, as the worker does", output.ToString());
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gpu").ValueKind);
+        Assert.Equal(overlap, root.GetProperty("decodeOverlapsScoring").GetBoolean());
         var inference = root.GetProperty("inference").EnumerateArray().ToList();
         Assert.Equal([2, 8], inference.Select(r => r.GetProperty("batch").GetInt32()));
         Assert.All(inference, r => Assert.True(r.GetProperty("cpuPatchesPerSecond").GetDouble() > 0));
