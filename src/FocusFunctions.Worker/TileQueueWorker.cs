@@ -79,7 +79,7 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
                 {
                     LogUnusableMessage(logger, message.Message.MessageId, message.Problem);
                     message.Finished = true;
-                    await queue.DeleteAsync(message, stoppingToken).ConfigureAwait(false);
+                    await DeleteQuietlyAsync(message).ConfigureAwait(false);
                     metrics.Tile("ignored", null);
                 }
                 else if (message.Message.DequeueCount > _options.MaxDequeueCount)
