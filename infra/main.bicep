@@ -99,6 +99,7 @@ var tilesContainerName = 'tiles'
 var rejectedContainerName = 'rejected'
 var quarantineContainerName = 'quarantine'
 var deploymentContainerName = 'app-package'
+var deadLetterContainerName = 'event-deadletter'
 var resultsTableName = 'FocusResults'
 var workerQueueName = 'tile-events'
 var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
@@ -145,6 +146,7 @@ module storage 'core/storage.bicep' = {
       rejectedContainerName
       quarantineContainerName
       deploymentContainerName
+      deadLetterContainerName
     ]
     tableNames: [
       resultsTableName
@@ -221,6 +223,7 @@ module eventGrid 'app/eventgrid.bicep' = {
     tilesContainerName: tilesContainerName
     workerQueueName: workerQueueName
     deliverToQueue: enableGpuWorker
+    deadLetterContainerName: deadLetterContainerName
   }
 }
 
@@ -278,6 +281,7 @@ output STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output TILES_CONTAINER string = tilesContainerName
 output RESULTS_TABLE string = resultsTableName
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
+output EVENT_DEADLETTER_ENDPOINT string = eventGrid.outputs.deadLetterEndpoint
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString
 output ENABLE_GPU_WORKER bool = enableGpuWorker
 output ENABLE_ENTRA_AUTH bool = processor.outputs.entraAuthEnabled

@@ -79,6 +79,8 @@ az eventgrid system-topic event-subscription create `
     --advanced-filter data.api StringIn PutBlob PutBlockList FlushWithClose CopyBlob `
     --max-delivery-attempts 30 `
     --event-ttl 1440 `
+    --deadletter-identity systemassigned `
+    --deadletter-identity-endpoint $env:EVENT_DEADLETTER_ENDPOINT `
     --only-show-errors `
     --output none
 if ($LASTEXITCODE -ne 0) { throw "Creating the Event Grid subscription failed." }

@@ -73,6 +73,8 @@ az eventgrid system-topic event-subscription create \
   --advanced-filter data.api StringIn PutBlob PutBlockList FlushWithClose CopyBlob \
   --max-delivery-attempts 30 \
   --event-ttl 1440 \
+  --deadletter-identity systemassigned \
+  --deadletter-identity-endpoint "$EVENT_DEADLETTER_ENDPOINT" \
   --only-show-errors \
   --output none
 

@@ -3,6 +3,9 @@
 // scripts/postdeploy.*, since it needs the deployed host's blobs_extension key.
 // When the GPU worker is on, a second subscription delivers the same uploads to the
 // worker's queue, authenticated with the topic's own managed identity.
+// Events that cannot be delivered (retries or time to live exhausted) are dead-lettered
+// into deadLetterContainerName with the topic's identity, never dropped; the tiles they
+// were about stay pending and `focus process` (PendingTileSweeper) scores them.
 
 param name string
 param location string
@@ -18,11 +21,25 @@ param workerQueueName string
 @description('Whether uploads are also delivered to the worker queue (GPU variant).')
 param deliverToQueue bool
 
+@description('Container that receives events Event Grid could not deliver.')
+param deadLetterContainerName string
+
 // Storage Queue Data Message Sender: add messages, nothing else.
 var queueMessageSenderRoleId = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
 
+// Storage Blob Data Contributor, on the dead-letter container only: write undeliverable events.
+var blobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+
+    resource deadLetterContainer 'containers' existing = {
+      name: deadLetterContainerName
+    }
+  }
 
   resource queueService 'queueServices' existing = {
     name: 'default'
@@ -37,8 +54,9 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: name
   location: location
   tags: tags
+  // Always: the topic writes dead letters with it (and delivers to the worker queue with it).
   identity: {
-    type: deliverToQueue ? 'SystemAssigned' : 'None'
+    type: 'SystemAssigned'
   }
   properties: {
     source: storage.id
@@ -56,11 +74,22 @@ resource topicQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+resource topicDeadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage::blobService::deadLetterContainer.id, topic.id, blobDataContributorRoleId)
+  scope: storage::blobService::deadLetterContainer
+  properties: {
+    principalId: topic.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributorRoleId)
+  }
+}
+
 resource queueSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (deliverToQueue) {
   parent: topic
   name: 'gpuworker-tiles'
   dependsOn: [
     topicQueueSender
+    topicDeadLetterWriter
   ]
   properties: {
     eventDeliverySchema: 'EventGridSchema'
@@ -97,6 +126,18 @@ resource queueSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
         }
       }
     }
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storage.id
+          blobContainerName: deadLetterContainerName
+        }
+      }
+    }
     retryPolicy: {
       maxDeliveryAttempts: 30
       eventTimeToLiveInMinutes: 1440
@@ -105,3 +146,6 @@ resource queueSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
 }
 
 output name string = topic.name
+
+@description('Resource ID of the dead-letter container, for the webhook subscription that scripts/postdeploy.* creates.')
+output deadLetterEndpoint string = storage::blobService::deadLetterContainer.id

@@ -12,7 +12,11 @@ public static class BlobCreatedEvent
     private const string BlobCreated = "Microsoft.Storage.BlobCreated";
 
     /// <summary>The container and blob name, or null with the reason the message is not a usable BlobCreated event.</summary>
-    public static (string Container, string BlobName)? TryParse(string messageText, out string? reason)
+    public static (string Container, string BlobName)? TryParse(string messageText, out string? reason) =>
+        TryParseUpload(messageText, out reason) is { } upload ? (upload.Container, upload.BlobName) : null;
+
+    /// <summary>The upload an event reports (with the version's ETag and size when the event carries them), or null with the reason.</summary>
+    public static BlobUpload? TryParseUpload(string messageText, out string? reason)
     {
         reason = null;
         JsonDocument document;
@@ -53,13 +57,17 @@ public static class BlobCreatedEvent
                 return null;
             }
 
-            var parsed = ParseSubject(Text(root, "subject"));
-            if (parsed is null)
+            if (ParseSubject(Text(root, "subject")) is not var (container, blobName))
             {
                 reason = "The event subject is not /blobServices/default/containers/{container}/blobs/{name}.";
+                return null;
             }
 
-            return parsed;
+            var data = root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+            long? length = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("contentLength", out var l) && l.TryGetInt64(out long n) && n >= 0
+                ? n
+                : null;
+            return new BlobUpload(container, blobName, data.ValueKind == JsonValueKind.Object ? Text(data, "eTag") : null, length);
         }
     }
 
@@ -93,3 +101,6 @@ public static class BlobCreatedEvent
 
     private static string DecodeBase64(string text) => Encoding.UTF8.GetString(Convert.FromBase64String(text.Trim()));
 }
+
+/// <summary>A BlobCreated event's blob: the version's ETag and size are null when the event does not carry them.</summary>
+public sealed record BlobUpload(string Container, string BlobName, string? ETag, long? ContentLength);

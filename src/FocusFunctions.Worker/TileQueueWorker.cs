@@ -17,7 +17,7 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await queue.CreateIfMissingAsync(stoppingToken).ConfigureAwait(false);
-        LogStarted(logger, _options.QueueName, _options.MaxBatchTiles);
+        LogStarted(logger, _options.QueueName, _options.MaxBatchTiles, _options.MaxBatchBytes);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -59,7 +59,8 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
             }
         }
 
-        // Leases on the whole batch are renewed from the start: quarantining a poisoned tile can take a while too.
+        // Leases on the whole batch are renewed from the start until each message is finished: quarantining a poisoned
+        // tile can take a while too, and so can the batches before a message's own.
         using var leases = new CancellationTokenSource();
         var keeper = queue.KeepLeasesAsync(batch, leases.Token);
         async Task StopRenewingAsync()
@@ -77,7 +78,8 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
                 if (message.BlobName is null)
                 {
                     LogUnusableMessage(logger, message.Message.MessageId, message.Problem);
-                    await queue.DeleteAsync(message, stoppingToken).ConfigureAwait(false);
+                    message.Finished = true;
+                    await DeleteQuietlyAsync(message).ConfigureAwait(false);
                     metrics.Tile("ignored", null);
                 }
                 else if (message.Message.DequeueCount > _options.MaxDequeueCount)
@@ -90,9 +92,25 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
                 }
             }
 
-            if (work.Count > 0)
+            // Redelivered messages were held when something went wrong: each is scored on its own, after the rest, so
+            // that a tile that crashes the process cannot take its batch-mates down with it again.
+            var chunks = BatchBudget.Split(work.Where(m => !m.IsRedelivery), queue.BatchBytes, _options.MaxBatchBytes, _options.MaxBatchTiles)
+                .Concat(work.Where(m => m.IsRedelivery).Select(m => new List<LeasedMessage> { m }));
+            foreach (var chunk in chunks)
             {
-                await ProcessAsync(work, StopRenewingAsync, stoppingToken).ConfigureAwait(false);
+                if (!await ProcessAsync(chunk, stoppingToken).ConfigureAwait(false))
+                {
+                    // Shutting down: what is not finished goes back to the queue at once, for another replica.
+                    await StopRenewingAsync().ConfigureAwait(false);
+                    var unfinished = work.Where(m => !m.Finished).ToList();
+                    LogReleasing(logger, unfinished.Count);
+                    foreach (var message in unfinished)
+                    {
+                        await queue.ReleaseAsync(message, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    break;
+                }
             }
         }
         finally
@@ -105,7 +123,8 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
         LogBatch(logger, batch.Count, work.Count, elapsed.TotalMilliseconds, batch.Count / Math.Max(elapsed.TotalSeconds, 1e-6));
     }
 
-    private async Task ProcessAsync(List<LeasedMessage> work, Func<Task> stopRenewing, CancellationToken stoppingToken)
+    /// <summary>Scores one batch of messages and deletes the finished ones; false when shutdown cut it short.</summary>
+    private async Task<bool> ProcessAsync(List<LeasedMessage> work, CancellationToken stoppingToken)
     {
         // Duplicate events for one blob in a batch are scored once.
         var names = work.Select(m => m.BlobName!).Distinct(StringComparer.Ordinal).ToList();
@@ -120,22 +139,15 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
         }
         catch (OperationCanceledException) when (processing.IsCancellationRequested)
         {
-            await stopRenewing().ConfigureAwait(false);
-            LogReleasing(logger, work.Count);
-            foreach (var message in work)
-            {
-                await queue.ReleaseAsync(message, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            return;
+            return false;
         }
 
-        await stopRenewing().ConfigureAwait(false);
         var byName = outcomes.ToDictionary(o => o.BlobName, StringComparer.Ordinal);
         foreach (var message in work)
         {
             var outcome = byName[message.BlobName!];
             metrics.Tile(outcome.Kind.ToString(), outcome.Verdict?.ToString());
+            message.Finished = true;
             if (outcome.Kind == OutcomeKind.Failed)
             {
                 // Left in the queue: it reappears when its lease ends and counts towards the poison limit.
@@ -143,7 +155,22 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
                 continue;
             }
 
+            await DeleteQuietlyAsync(message).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>A delete that fails leaves only its own message to reappear (its work is idempotent); the loop goes on.</summary>
+    private async Task DeleteQuietlyAsync(LeasedMessage message)
+    {
+        try
+        {
             await queue.DeleteAsync(message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDeleteFailed(logger, message.Message.MessageId, ex);
         }
     }
 
@@ -153,10 +180,11 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
     /// </summary>
     private async Task PoisonAsync(LeasedMessage message, CancellationToken stoppingToken)
     {
+        message.Finished = true;
         try
         {
             string reason = $"Processing did not finish in {message.Message.DequeueCount - 1} deliveries (crash, timeout or storage failure); moved aside for inspection.";
-            var outcome = await processor.QuarantineAsync(message.BlobName!, reason, stoppingToken).ConfigureAwait(false);
+            var outcome = await processor.QuarantineAsync(message.BlobName!, message.Upload!.ETag, reason, stoppingToken).ConfigureAwait(false);
             await queue.PoisonAsync(message, stoppingToken).ConfigureAwait(false);
             LogPoisoned(logger, message.BlobName!, message.Message.DequeueCount, outcome.Kind);
             metrics.Tile("poisoned", outcome.Verdict?.ToString());
@@ -167,11 +195,14 @@ public sealed partial class TileQueueWorker(TileQueue queue, TileProcessor proce
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete finished message {MessageId}; it reappears and is recognised as done")]
+    private static partial void LogDeleteFailed(ILogger logger, string messageId, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not quarantine poisoned {BlobName}; its message stays for a later delivery")]
     private static partial void LogPoisonFailed(ILogger logger, string blobName, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Worker reading queue {QueueName} in batches of up to {MaxBatchTiles} tiles")]
-    private static partial void LogStarted(ILogger logger, string queueName, int maxBatchTiles);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker reading queue {QueueName} in batches of up to {MaxBatchTiles} tiles and {MaxBatchBytes} bytes")]
+    private static partial void LogStarted(ILogger logger, string queueName, int maxBatchTiles, long maxBatchBytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -18,6 +18,13 @@ public sealed class WorkerOptions
     [Range(1, 32 * 8)]
     public int MaxBatchTiles { get; set; } = 32;
 
+    /// <summary>
+    /// Most bytes of encoded tiles (the events' content lengths) scored together, so that a batch of large or hostile
+    /// files cannot exhaust the replica; a tile above it is scored alone, and so is one whose event gives no length.
+    /// </summary>
+    [Range(1L << 20, 4L << 30)]
+    public long MaxBatchBytes { get; set; } = 64L << 20;
+
     /// <summary>How long to keep gathering messages for a fuller batch once the first has arrived.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromSeconds(2);

@@ -33,6 +33,16 @@ public class PostDeployHookTests
 
     [Theory]
     [MemberData(nameof(Scripts))]
+    public void Script_Always_DeadLettersLikeTheBicepQueueSubscription(string script)
+    {
+        var text = Read(script);
+
+        Assert.Contains("--deadletter-identity systemassigned", text, StringComparison.Ordinal);
+        Assert.Matches(@"--deadletter-identity-endpoint (""\$|\$env:)EVENT_DEADLETTER_ENDPOINT", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
     public void Script_Always_ReadsOnlyOutputsTheTemplateDeclares(string script)
     {
         var outputs = MainTemplate.Json["outputs"]!.AsObject().Select(o => o.Key).ToHashSet();

@@ -19,12 +19,12 @@ public class RoleAssignmentTests
         assignments.Select(a => ((string)a.Properties.At("roleDefinitionId")!).Split('/')[^1]).ToList();
 
     [Fact]
-    public void AppIdentity_WithoutGpu_GetsStorageAndTelemetryDataRoles()
+    public void AppIdentity_WithoutGpu_GetsStorageAndTelemetryDataRolesAndTheTopicItsDeadLetterWriter()
     {
         var roles = RoleIds(Assignments(gpu: false));
 
         Assert.Equal(
-            new[] { BlobDataOwner, QueueDataContributor, TableDataContributor, MetricsPublisher }.Order(),
+            new[] { BlobDataOwner, QueueDataContributor, TableDataContributor, MetricsPublisher, BlobDataContributor }.Order(),
             roles.Order());
     }
 
@@ -35,7 +35,7 @@ public class RoleAssignmentTests
 
         Assert.Contains(AcrPull, roles);
         Assert.Contains(QueueMessageSender, roles);
-        Assert.Equal(6, roles.Count);
+        Assert.Equal(7, roles.Count);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class StorageTests
             .Select(c => ((string)c.Evaluate("name")!).Split('/')[^1])
             .ToList();
 
-        Assert.Equal(["tiles", "rejected", "quarantine", "app-package"], names);
+        Assert.Equal(["tiles", "rejected", "quarantine", "app-package", "event-deadletter"], names);
     }
 
     [Fact]

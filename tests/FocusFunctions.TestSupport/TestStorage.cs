@@ -53,8 +53,9 @@ public sealed class TestStorage : IAsyncDisposable
 
     /// <param name="useRealModelIfPresent">Score with the trained ONNX model when models/focus-model.onnx exists.</param>
     /// <param name="syncCopyLimitBytes">Sources up to this size are copied synchronously (Azure's limit unless given).</param>
+    /// <param name="model">A model double to score with instead (e.g. a <see cref="FaultingFocusModel"/>).</param>
     public static async Task<TestStorage> CreateAsync(AzuriteFixture azurite, bool useRealModelIfPresent = false, IDictionary<string, string?>? settings = null,
-        long syncCopyLimitBytes = TileMover.SyncCopyLimitBytes)
+        long syncCopyLimitBytes = TileMover.SyncCopyLimitBytes, IFocusModel? model = null)
     {
         string id = Guid.NewGuid().ToString("N")[..10];
         var configuration = new Dictionary<string, string?>
@@ -97,7 +98,11 @@ public sealed class TestStorage : IAsyncDisposable
             var blobs = new FaultingStorageClients.Blobs(azurite.ConnectionString, StorageClientFactory.WithRetries(new BlobClientOptions(), options), faults);
             return new TileMover(blobs, sp.GetRequiredService<CopySourceAuthorization>(), options, syncCopyLimitBytes);
         });
-        if (!(useRealModelIfPresent && File.Exists(RealModelPath)))
+        if (model is not null)
+        {
+            services.AddSingleton(model);
+        }
+        else if (!(useRealModelIfPresent && File.Exists(RealModelPath)))
         {
             services.AddSingleton<IFocusModel, LaplacianFocusModel>();
         }

@@ -39,6 +39,19 @@ public static class TestTiles
 
     public static byte[] Shared(string file) => File.ReadAllBytes(Path.Combine(RepositoryPaths.Histology, file));
 
+    /// <summary>The pixel <see cref="Marked"/> paints at a tile's top-left corner, which <see cref="FaultingFocusModel"/> recognises.</summary>
+    public static readonly (byte R, byte G, byte B) Marker = (7, 11, 13);
+
+    /// <summary>A copy of a tile whose top-left pixel is <see cref="Marker"/>: it scores as before, and a faulting model can single it out.</summary>
+    public static byte[] Marked(byte[] png)
+    {
+        using var image = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(png);
+        image[0, 0] = new SixLabors.ImageSharp.PixelFormats.Rgb24(Marker.R, Marker.G, Marker.B);
+        using var output = new MemoryStream();
+        image.SaveAsPng(output);
+        return output.ToArray();
+    }
+
     private static byte[] Blur(byte[] png, float sigma)
     {
         using var image = Image.Load(png);

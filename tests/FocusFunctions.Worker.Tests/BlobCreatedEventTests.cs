@@ -22,6 +22,16 @@ public class BlobCreatedEventTests
     }
 
     [Fact]
+    public void TryParseUpload_EventWithVersionAndSize_ReturnsBoth()
+    {
+        string withVersion = EventGridSchema.Replace("\"api\":\"PutBlob\"", "\"api\":\"PutBlob\",\"eTag\":\"0x8DC0FFEE\",\"contentLength\":524288",
+            StringComparison.Ordinal);
+
+        Assert.Equal(new BlobUpload("tiles", "slide-7/x001_y002.png", "0x8DC0FFEE", 524288), BlobCreatedEvent.TryParseUpload(withVersion, out _));
+        Assert.Equal(new BlobUpload("tiles", "slide-7/x001_y002.png", null, null), BlobCreatedEvent.TryParseUpload(EventGridSchema, out _));
+    }
+
+    [Fact]
     public void TryParse_Base64EncodedMessage_IsDecodedFirst()
     {
         var parsed = BlobCreatedEvent.TryParse(Convert.ToBase64String(Encoding.UTF8.GetBytes(EventGridSchema)), out _);

@@ -51,12 +51,19 @@ public sealed class WorkerHarness : IAsyncDisposable
     }
 
     /// <summary>An Event Grid (storage-queue destination) BlobCreated event for a blob of the tiles container.</summary>
-    public string EventFor(string blobName, string? container = null, string eventType = "Microsoft.Storage.BlobCreated") => $$"""
+    /// <param name="eTag">The uploaded version as the event names it (unquoted, as Event Grid writes it); none when null.</param>
+    /// <param name="contentLength">The uploaded size; none when null.</param>
+    public string EventFor(string blobName, string? container = null, string eventType = "Microsoft.Storage.BlobCreated", Azure.ETag? eTag = null,
+        long? contentLength = null) => $$"""
         {"topic":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
          "subject":"/blobServices/default/containers/{{container ?? Storage.Options.TilesContainer}}/blobs/{{blobName}}",
          "eventType":"{{eventType}}","id":"{{Guid.NewGuid()}}","eventTime":"2026-11-26T12:00:00Z",
-         "data":{"api":"PutBlob","contentType":"image/png","blobType":"BlockBlob"},"dataVersion":"","metadataVersion":"1"}
+         "data":{"api":"PutBlob","contentType":"image/png","blobType":"BlockBlob"{{VersionFields(eTag, contentLength)}}},
+         "dataVersion":"","metadataVersion":"1"}
         """;
+
+    private static string VersionFields(Azure.ETag? eTag, long? contentLength) =>
+        (eTag is { } e ? ",\"eTag\":\"" + e.ToString().Trim('"') + "\"" : "") + (contentLength is { } n ? ",\"contentLength\":" + n : "");
 
     public Task EnqueueAsync(string messageText) => Queue.SendMessageAsync(messageText);
 

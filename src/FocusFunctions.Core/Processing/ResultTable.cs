@@ -78,7 +78,10 @@ public sealed class ResultTable(TableClient table)
     /// rows) carry, so quotes are ignored.
     /// </summary>
     public static bool IsCurrent(FocusResultEntity? row, ETag? blobETag) =>
-        row is not null && blobETag is { } etag && Unquoted(row.SourceETag) == Unquoted(etag.ToString());
+        row is not null && blobETag is { } etag && SameVersion(row.SourceETag, etag.ToString());
+
+    /// <summary>Whether two ETags name one blob version; events and headers differ in whether they quote it.</summary>
+    public static bool SameVersion(string etag, string otherETag) => Unquoted(etag) == Unquoted(otherETag);
 
     private static string Unquoted(string etag) => etag.Trim('"');
 }

@@ -20,14 +20,16 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
         WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, AdvanceAsync, "giving up this delivery", token), cancellationToken);
 
     /// <summary>
-    /// Gives up on a tile whose processing keeps failing (a poison message: a crash, a timeout, storage trouble):
-    /// records a Failed row that says why and moves the blob to quarantine, through the same guarded state machine,
-    /// so it is neither lost nor retried forever. A tile that already has a final result for its current version is
-    /// left as it is; a half-finished move is completed instead.
+    /// Gives up on a tile whose processing keeps failing (a poison message or a dead-lettered event: a crash, a
+    /// timeout, storage trouble): records a Failed row that says why and moves the blob to quarantine, through the
+    /// same guarded state machine, so it is neither lost nor retried forever. Only the version the event was about
+    /// (<paramref name="eventETag"/>, when the event says) is quarantined: a newer upload is left to be scored by its
+    /// own event. A tile that already has a final result for its current version is left as it is; a half-finished
+    /// move is completed instead.
     /// </summary>
-    public Task<TileOutcome> QuarantineAsync(string blobName, string reason, CancellationToken cancellationToken) =>
-        WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, (state, t) => QuarantineStepAsync(state, reason, t), "not quarantined this time", token),
-            cancellationToken);
+    public Task<TileOutcome> QuarantineAsync(string blobName, string? eventETag, string reason, CancellationToken cancellationToken) =>
+        WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, (state, t) => QuarantineStepAsync(state, eventETag, reason, t),
+            "not quarantined this time", token), cancellationToken);
 
     /// <summary>Observes the tile and takes a step until a step settles it (a step returns null when a concurrent writer won).</summary>
     private async Task<TileOutcome> UntilSettledAsync(string blobName, Func<TileState, CancellationToken, Task<TileOutcome?>> step, string givingUp,
@@ -74,16 +76,40 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
             return null;
         }
 
-        var tile = ScoreTogether([pending])[0]!;
+        ScoredTile tile;
+        try
+        {
+            tile = ScoreTogether([pending])[0]!;
+        }
+        catch (Exception ex) when (IsTileFault(ex))
+        {
+            // The model failed on this tile's patches alone (the batch path falls back here tile by tile): the same
+            // bytes would fail again, so this is the tile's result rather than a retry that ends rowless in poison.
+            TileProcessorLog.ScoringFailed(logger, state.BlobName, ex);
+            tile = new ScoredTile(state, pending.ETag, scorer.Failed($"Scoring failed ({ex.GetType().Name}): {ex.Message}"), pending.ElapsedMs);
+        }
+
         return await RecordAndMoveAsync(tile, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<TileOutcome?> QuarantineStepAsync(TileState state, string reason, CancellationToken cancellationToken)
+    /// <summary>A fault of the scoring code on one tile's data; running out of memory or being cancelled says nothing about the tile.</summary>
+    private static bool IsTileFault(Exception exception) =>
+        exception is not (OperationCanceledException or OutOfMemoryException or InsufficientExecutionStackException);
+
+    private async Task<TileOutcome?> QuarantineStepAsync(TileState state, string? eventETag, string reason, CancellationToken cancellationToken)
     {
         if (state.Blob is null || state.RowIsCurrent)
         {
             // Nothing new to give up on: report what is there, or finish a move that was cut short.
             return await AdvanceAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (eventETag is not null && !ResultTable.SameVersion(state.Blob.ETag.ToString(), eventETag))
+        {
+            // The version that failed was replaced: the newer upload is innocent, and its own event scores it.
+            TileProcessorLog.KeptNewerUpload(logger, state.BlobName);
+            return new TileOutcome(state.BlobName, OutcomeKind.Skipped, null, TileLocation.Tiles, null,
+                "A newer upload replaced the version this event was about; it is scored through its own event.");
         }
 
         var failed = ResultRows.Create(state.BlobName, state.Key, state.Blob.ETag.ToString(), scorer.Failed(reason), TileStage.Scored,

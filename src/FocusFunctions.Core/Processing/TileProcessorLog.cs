@@ -26,6 +26,9 @@ internal static partial class TileProcessorLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{BlobName} left the batch path and is processed on its own: {Reason}")]
     public static partial void BatchFallback(ILogger logger, string blobName, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scoring {BlobName} failed; it gets a Failed row and goes to quarantine")]
+    public static partial void ScoringFailed(ILogger logger, string blobName, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing {BlobName} failed; it stays pending for the next run")]
     public static partial void TileFailed(ILogger logger, string blobName, Exception exception);
 }
