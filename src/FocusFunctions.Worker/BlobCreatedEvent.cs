@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FocusFunctions.Core.Storage;
 
 namespace FocusFunctions.Worker;
 
@@ -57,9 +58,12 @@ public static class BlobCreatedEvent
             if (parsed is null)
             {
                 reason = "The event subject is not /blobServices/default/containers/{container}/blobs/{name}.";
+                return null;
             }
 
-            return parsed;
+            // The same rule as every other host: a name a client would resolve to another blob is not acted on.
+            reason = BlobNames.Refusal(parsed.Value.BlobName);
+            return reason is null ? parsed : null;
         }
     }
 

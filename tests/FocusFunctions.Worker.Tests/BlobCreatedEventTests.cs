@@ -65,4 +65,19 @@ public class BlobCreatedEventTests
     {
         Assert.Equal(expectedContainer, BlobCreatedEvent.ParseSubject(subject)?.Container);
     }
+
+    [Theory]
+    [InlineData("a/../y.png")]
+    [InlineData("./y.png")]
+    [InlineData("/y.png")]
+    [InlineData(@"a\..\y.png")]
+    public void TryParse_SubjectNameAClientWouldRewrite_RefusedWithTheSharedReason(string name)
+    {
+        string message = EventGridSchema.Replace("slide-7/x001_y002.png", name.Replace(@"\", @"\\", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var parsed = BlobCreatedEvent.TryParse(message, out var reason);
+
+        Assert.Null(parsed);
+        Assert.Equal(FocusFunctions.Core.Storage.BlobNames.Refusal(name), reason);
+    }
 }

@@ -31,6 +31,12 @@ public sealed partial class TileReader(BlobContainerClient tiles, ResultTable re
         var started = Stopwatch.GetTimestamp();
         var blob = state.Blob!;
         long limit = scorer.Decoding.MaxInputBytes;
+        if (blob.AccessTier == AccessTier.Archive)
+        {
+            // An archived blob cannot be downloaded until it is rehydrated (hours): a Failed row that says so.
+            return new PendingTile(state, blob.ETag, null, scorer.Failed(CopyCheck.ArchivedReason), 0);
+        }
+
         if (blob.ContentLength > limit)
         {
             // Refused without downloading it.

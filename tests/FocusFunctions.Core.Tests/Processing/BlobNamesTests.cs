@@ -1,0 +1,61 @@
+using FocusFunctions.Core.Storage;
+
+namespace FocusFunctions.Core.Tests.Processing;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class BlobNamesTests(AzuriteFixture azurite)
+{
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("a/../y.png", "'..'")]
+    [InlineData("../rejected/x.png", "'..'")]
+    [InlineData("a/./y.png", "'.'")]
+    [InlineData(".", "'.'")]
+    [InlineData("/x.png", "empty")]
+    [InlineData("a//x.png", "empty")]
+    [InlineData("a/", "empty")]
+    [InlineData(@"a\..\y.png", "backslash")]
+    [InlineData(@"slide\x.png", "backslash")]
+    public void Refusal_UnsafeName_SaysWhy(string name, string expected)
+    {
+        Assert.Contains(expected, BlobNames.Refusal(name));
+        Assert.Throws<InvalidBlobNameException>(() => new TileKeyResolver(new StorageOptions()).Resolve(name));
+    }
+
+    [Theory]
+    [InlineData("x.png")]
+    [InlineData("_root/x.png")]
+    [InlineData("slide/..x.png")]
+    [InlineData("slide/x..png")]
+    [InlineData(".hidden/x.png")]
+    [InlineData("日本/🔬 %41 #?.png")]
+    public void Refusal_OrdinaryName_Accepted(string name) => Assert.Null(BlobNames.Refusal(name));
+
+    [Fact]
+    public void Refusal_NameOverTheServiceLimit_Refused()
+    {
+        Assert.Null(BlobNames.Refusal(new string('a', BlobNames.MaxLength)));
+        Assert.Contains("limit", BlobNames.Refusal(new string('a', BlobNames.MaxLength + 1)));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_DotDotName_TouchesNothingAndSaysWhy()
+    {
+        // A client would collapse "a/../y.png" to "y.png": the tile of that name must not be scored, rowed or moved.
+        await using var storage = await TestStorage.CreateAsync(azurite);
+        await storage.UploadAsync("y.png", TestTiles.Defocused);
+
+        var outcome = await storage.Processor.ProcessAsync("a/../y.png", CancellationToken.None);
+        var quarantined = await storage.Processor.QuarantineAsync("a/../y.png", "poison", CancellationToken.None);
+        var batch = await storage.Processor.ProcessBatchAsync(["a/../y.png"], CancellationToken.None);
+
+        Assert.All(new[] { outcome, quarantined, batch[0] }, o =>
+        {
+            Assert.Equal(OutcomeKind.Skipped, o.Kind);
+            Assert.Contains("'..'", o.Reason);
+        });
+        Assert.Equal(["y.png"], await TestStorage.NamesAsync(storage.Tiles));
+        Assert.Empty(await storage.RowsAsync());
+        Assert.Equal(0, ((LaplacianFocusModel)storage.Model).Calls);
+    }
+}
