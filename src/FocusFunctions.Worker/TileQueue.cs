@@ -15,8 +15,19 @@ public sealed partial class TileQueue(QueueServiceClient queues, IOptions<Worker
 
     public async Task CreateIfMissingAsync(CancellationToken cancellationToken)
     {
-        await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var queue in new[] { _queue, _poison })
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 403)
+            {
+                // In Azure the infrastructure creates both queues and the worker's identity may not manage queues
+                // (Message Processor/Sender only): a missing queue shows as a failed receive or send instead.
+                LogMayNotCreateQueue(logger, queue.Name, ex.ErrorCode);
+            }
+        }
     }
 
     /// <summary>Receives up to MaxBatchTiles messages: waits for the first, then gathers more for at most MaxBatchWait.</summary>
@@ -130,6 +141,9 @@ public sealed partial class TileQueue(QueueServiceClient queues, IOptions<Worker
         await _poison.SendMessageAsync(message.Message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
         await DeleteAsync(message, cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "May not create queue {QueueName} ({ErrorCode}); it is expected to exist")]
+    private static partial void LogMayNotCreateQueue(ILogger logger, string queueName, string? errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease on message {MessageId}: {Reason}")]
     private static partial void LogRenewalFailed(ILogger logger, string messageId, string reason);
