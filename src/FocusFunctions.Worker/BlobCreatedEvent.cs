@@ -61,8 +61,9 @@ public static class BlobCreatedEvent
                 return null;
             }
 
-            // The same rule as every other host: a name a client would resolve to another blob is not acted on.
-            reason = BlobNames.Refusal(parsed.Value.BlobName);
+            // The same rule as every other host: a name a client would resolve to another blob is not acted on (other
+            // refused names reach the processor, which quarantines them with a row).
+            reason = BlobNames.Unaddressable(parsed.Value.BlobName);
             return reason is null ? parsed : null;
         }
     }

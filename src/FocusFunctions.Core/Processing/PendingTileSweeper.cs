@@ -15,8 +15,8 @@ public sealed class PendingTileSweeper(BlobContainerClient tiles, ResultTable re
         var pending = new List<string>();
         await foreach (var blob in tiles.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            // A refused name stays pending: processing it reports why it is left alone.
-            if (BlobNames.Refusal(blob.Name) is not null)
+            // An unaddressable name stays pending: processing it reports why it is left alone.
+            if (BlobNames.Unaddressable(blob.Name) is not null)
             {
                 pending.Add(blob.Name);
                 continue;

@@ -20,10 +20,10 @@ public sealed class TileKeyResolver
         _gridPosition = new Regex(options.GridPositionPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>The row key of a blob; throws <see cref="InvalidBlobNameException"/> for a name <see cref="BlobNames"/> refuses.</summary>
+    /// <summary>The row key of a blob; throws <see cref="InvalidBlobNameException"/> for a name no client can be trusted to address.</summary>
     public TileKey Resolve(string blobName)
     {
-        BlobNames.EnsureValid(blobName);
+        BlobNames.EnsureAddressable(blobName);
         var segments = blobName.Split('/');
         int slideSegments = Math.Min(_depth, segments.Length - 1);
         string slide = string.Join('/', segments, 0, slideSegments);

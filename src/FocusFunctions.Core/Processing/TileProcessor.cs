@@ -17,7 +17,9 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
 
     /// <summary>Brings one blob of the tiles container to its final state. Throws only when storage keeps failing.</summary>
     public Task<TileOutcome> ProcessAsync(string blobName, CancellationToken cancellationToken) =>
-        Refused(blobName) ?? WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, AdvanceAsync, "giving up this delivery", token), cancellationToken);
+        Unaddressable(blobName) ?? (Storage.BlobNames.Refusal(blobName) is { } refused
+            ? QuarantineAsync(blobName, refused, cancellationToken)
+            : WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, AdvanceAsync, "giving up this delivery", token), cancellationToken));
 
     /// <summary>
     /// Gives up on a tile whose processing keeps failing (a poison message: a crash, a timeout, storage trouble):
@@ -26,16 +28,16 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
     /// left as it is; a half-finished move is completed instead.
     /// </summary>
     public Task<TileOutcome> QuarantineAsync(string blobName, string reason, CancellationToken cancellationToken) =>
-        Refused(blobName) ?? WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, (state, t) => QuarantineStepAsync(state, reason, t), "not quarantined this time", token),
+        Unaddressable(blobName) ?? WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, (state, t) => QuarantineStepAsync(state, reason, t), "not quarantined this time", token),
             cancellationToken);
 
     /// <summary>
-    /// A name <see cref="Storage.BlobNames"/> refuses cannot be addressed safely (a client would reach another blob), so
-    /// nothing is read, written or moved: the outcome says why, and the blob stays where it is.
+    /// A name no client can be trusted to address (it would reach another blob) is not read, written or moved: the
+    /// outcome says why, and the blob stays where it is. Other refused names are quarantined with a Failed row.
     /// </summary>
-    private Task<TileOutcome>? Refused(string blobName)
+    private Task<TileOutcome>? Unaddressable(string blobName)
     {
-        if (Storage.BlobNames.Refusal(blobName) is not { } reason)
+        if (Storage.BlobNames.Unaddressable(blobName) is not { } reason)
         {
             return null;
         }

@@ -2,17 +2,23 @@ namespace FocusFunctions.Core.Storage;
 
 /// <summary>
 /// The one rule every host (Function, GPU worker, CLI) applies to a blob name before acting on it. HTTP clients,
-/// System.Uri included, collapse "." and ".." segments and turn '\' into '/', so such a name would address another
-/// blob than the one it names (a queue subject "a/../y.png" would act on "y.png"); an empty segment would make
-/// "/x.png" and "x.png" one result key. Such names are refused, never rewritten, so that no host guesses differently.
+/// System.Uri included, collapse "." and ".." segments and drop a leading '/', so such a name would address another
+/// blob than the one it names (a queue subject "a/../y.png" would act on "y.png"), and an empty segment would make
+/// "/x.png" and "x.png" one result key: such a name is <see cref="Unaddressable"/> and nothing is done to it. A
+/// backslash is addressable with this SDK (it escapes it) but other tools read it as '/': such names are refused too
+/// (<see cref="Refusal"/>), so the tile is quarantined with a row that says why and uploads never create one.
 /// </summary>
 public static class BlobNames
 {
     /// <summary>The service's limit on a blob name, in characters.</summary>
     public const int MaxLength = 1024;
 
-    /// <summary>Why <paramref name="name"/> cannot be acted on, or null when it can.</summary>
-    public static string? Refusal(string? name)
+    /// <summary>Why <paramref name="name"/> is refused (unaddressable, or holding a backslash), or null when it is accepted.</summary>
+    public static string? Refusal(string? name) =>
+        Unaddressable(name) ?? (name!.Contains('\\') ? $"The blob name '{name}' holds a backslash, which other tools read as '/'." : null);
+
+    /// <summary>Why a client could not be trusted to reach the blob <paramref name="name"/> names, or null when it can.</summary>
+    public static string? Unaddressable(string? name)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -22,11 +28,6 @@ public static class BlobNames
         if (name.Length > MaxLength)
         {
             return $"The blob name has {name.Length} characters; the limit is {MaxLength}.";
-        }
-
-        if (name.Contains('\\'))
-        {
-            return $"The blob name '{name}' holds a backslash, which HTTP clients read as '/'.";
         }
 
         foreach (var segment in name.Split('/'))
@@ -40,9 +41,9 @@ public static class BlobNames
         return null;
     }
 
-    /// <summary>The name itself, or an <see cref="InvalidBlobNameException"/> that says why it is refused.</summary>
-    public static string EnsureValid(string? name) =>
-        Refusal(name) is { } reason ? throw new InvalidBlobNameException(reason) : name!;
+    /// <summary>The name itself, or an <see cref="InvalidBlobNameException"/> when it is <see cref="Unaddressable"/>.</summary>
+    public static string EnsureAddressable(string? name) =>
+        Unaddressable(name) is { } reason ? throw new InvalidBlobNameException(reason) : name!;
 }
 
 /// <summary>A blob name that <see cref="BlobNames"/> refuses.</summary>

@@ -14,12 +14,23 @@ public sealed class BlobNamesTests(AzuriteFixture azurite)
     [InlineData("/x.png", "empty")]
     [InlineData("a//x.png", "empty")]
     [InlineData("a/", "empty")]
-    [InlineData(@"a\..\y.png", "backslash")]
-    [InlineData(@"slide\x.png", "backslash")]
-    public void Refusal_UnsafeName_SaysWhy(string name, string expected)
+    public void Unaddressable_NameAClientWouldRewrite_SaysWhyAndHasNoKey(string name, string expected)
     {
-        Assert.Contains(expected, BlobNames.Refusal(name));
+        Assert.Contains(expected, BlobNames.Unaddressable(name));
+        Assert.Equal(BlobNames.Unaddressable(name), BlobNames.Refusal(name));
         Assert.Throws<InvalidBlobNameException>(() => new TileKeyResolver(new StorageOptions()).Resolve(name));
+    }
+
+    [Theory]
+    [InlineData(@"a\..\y.png")]
+    [InlineData(@"slide\x.png")]
+    public void Refusal_Backslash_RefusedButAddressable(string name)
+    {
+        Assert.Contains("backslash", BlobNames.Refusal(name));
+        Assert.Null(BlobNames.Unaddressable(name));
+        var key = new TileKeyResolver(new StorageOptions()).Resolve(name);
+        Assert.True(TileKeyResolver.TryDecode(key.PartitionKey, key.RowKey, out var back));
+        Assert.Equal(name, back);
     }
 
     [Theory]
@@ -30,6 +41,25 @@ public sealed class BlobNamesTests(AzuriteFixture azurite)
     [InlineData(".hidden/x.png")]
     [InlineData("日本/🔬 %41 #?.png")]
     public void Refusal_OrdinaryName_Accepted(string name) => Assert.Null(BlobNames.Refusal(name));
+
+    [Fact]
+    public async Task ProcessAsync_BackslashName_QuarantinedWithAFailedRow()
+    {
+        // Addressable (the SDK escapes the backslash) but refused: the tile is kept, in quarantine, with a row.
+        await using var storage = await TestStorage.CreateAsync(azurite);
+        await storage.UploadAsync(@"slide\x.png", TestTiles.Sharp);
+
+        var outcome = await storage.Processor.ProcessAsync(@"slide\x.png", CancellationToken.None);
+        var again = await storage.Processor.ProcessAsync(@"slide\x.png", CancellationToken.None);
+
+        Assert.Equal((FocusVerdict.Failed, TileLocation.Quarantine), (outcome.Verdict, outcome.Location));
+        Assert.Equal(OutcomeKind.Duplicate, again.Kind);
+        // Which separator the copy is listed under is the service's choice (Azurite stores '/'): one tile, one place.
+        Assert.Single(await TestStorage.NamesAsync(storage.Quarantine));
+        Assert.Empty(await TestStorage.NamesAsync(storage.Tiles));
+        Assert.Contains("backslash", (await storage.SingleRowAsync(@"slide\x.png")).Error);
+        Assert.Equal(0, ((LaplacianFocusModel)storage.Model).Calls);
+    }
 
     [Fact]
     public void Refusal_NameOverTheServiceLimit_Refused()
