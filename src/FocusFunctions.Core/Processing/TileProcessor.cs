@@ -17,9 +17,7 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
 
     /// <summary>Brings one blob of the tiles container to its final state. Throws only when storage keeps failing.</summary>
     public Task<TileOutcome> ProcessAsync(string blobName, CancellationToken cancellationToken) =>
-        Unaddressable(blobName) ?? (Storage.BlobNames.Refusal(blobName) is { } refused
-            ? QuarantineAsync(blobName, refused, cancellationToken)
-            : WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, AdvanceAsync, "giving up this delivery", token), cancellationToken));
+        Unaddressable(blobName) ?? WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, AdvanceAsync, "giving up this delivery", token), cancellationToken);
 
     /// <summary>
     /// Gives up on a tile whose processing keeps failing (a poison message: a crash, a timeout, storage trouble):
@@ -33,7 +31,7 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
 
     /// <summary>
     /// A name no client can be trusted to address (it would reach another blob) is not read, written or moved: the
-    /// outcome says why, and the blob stays where it is. Other refused names are quarantined with a Failed row.
+    /// outcome says why, and the blob stays where it is. Other refused names are quarantined with a Failed row (TileReader).
     /// </summary>
     private Task<TileOutcome>? Unaddressable(string blobName)
     {

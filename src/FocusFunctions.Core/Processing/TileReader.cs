@@ -31,10 +31,11 @@ public sealed partial class TileReader(BlobContainerClient tiles, ResultTable re
         var started = Stopwatch.GetTimestamp();
         var blob = state.Blob!;
         long limit = scorer.Decoding.MaxInputBytes;
-        if (blob.AccessTier == AccessTier.Archive)
+        // Refused without downloading: a name the shared rule refuses (a backslash), or an archived blob, which cannot
+        // be read until it is rehydrated (hours). Either way a Failed row that says why.
+        if ((Storage.BlobNames.Refusal(state.BlobName) ?? (blob.AccessTier == AccessTier.Archive ? CopyCheck.ArchivedReason : null)) is { } refused)
         {
-            // An archived blob cannot be downloaded until it is rehydrated (hours): a Failed row that says so.
-            return new PendingTile(state, blob.ETag, null, scorer.Failed(CopyCheck.ArchivedReason), 0);
+            return new PendingTile(state, blob.ETag, null, scorer.Failed(refused), 0);
         }
 
         if (blob.ContentLength > limit)

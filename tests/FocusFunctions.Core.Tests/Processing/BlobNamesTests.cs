@@ -48,16 +48,19 @@ public sealed class BlobNamesTests(AzuriteFixture azurite)
         // Addressable (the SDK escapes the backslash) but refused: the tile is kept, in quarantine, with a row.
         await using var storage = await TestStorage.CreateAsync(azurite);
         await storage.UploadAsync(@"slide\x.png", TestTiles.Sharp);
+        await storage.UploadAsync(@"slide\y.png", TestTiles.Sharp);
 
         var outcome = await storage.Processor.ProcessAsync(@"slide\x.png", CancellationToken.None);
+        var batched = (await storage.Processor.ProcessBatchAsync([@"slide\y.png"], CancellationToken.None)).Single();
         var again = await storage.Processor.ProcessAsync(@"slide\x.png", CancellationToken.None);
 
-        Assert.Equal((FocusVerdict.Failed, TileLocation.Quarantine), (outcome.Verdict, outcome.Location));
+        Assert.All(new[] { outcome, batched }, o => Assert.Equal((FocusVerdict.Failed, TileLocation.Quarantine), (o.Verdict, o.Location)));
         Assert.Equal(OutcomeKind.Duplicate, again.Kind);
-        // Which separator the copy is listed under is the service's choice (Azurite stores '/'): one tile, one place.
-        Assert.Single(await TestStorage.NamesAsync(storage.Quarantine));
+        // Which separator a copy is listed under is the service's choice (Azurite stores '/'): each tile in one place.
+        Assert.Equal(2, (await TestStorage.NamesAsync(storage.Quarantine)).Count);
         Assert.Empty(await TestStorage.NamesAsync(storage.Tiles));
         Assert.Contains("backslash", (await storage.SingleRowAsync(@"slide\x.png")).Error);
+        Assert.Contains("backslash", (await storage.SingleRowAsync(@"slide\y.png")).Error);
         Assert.Equal(0, ((LaplacianFocusModel)storage.Model).Calls);
     }
 
