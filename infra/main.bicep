@@ -78,7 +78,10 @@ param maximumInstanceCount int = 100
 
 // Every name can be overridden; empty means "generate from the abbreviations and the token".
 param resourceGroupName string = ''
+@description('Name of the identity the Function app runs as.')
 param identityName string = ''
+param workerIdentityName string = ''
+param deploymentIdentityName string = ''
 param storageAccountName string = ''
 param logAnalyticsName string = ''
 param applicationInsightsName string = ''
@@ -100,6 +103,10 @@ var rejectedContainerName = 'rejected'
 var quarantineContainerName = 'quarantine'
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'event-deadletter'
+// The Functions host's own state; created here so that its roles can be scoped to them.
+var hostLocksContainerName = 'azure-webjobs-hosts'
+var hostKeysContainerName = 'azure-webjobs-secrets'
+var hostPoisonQueueName = 'webjobs-blobtrigger-poison'
 var resultsTableName = 'FocusResults'
 var workerQueueName = 'tile-events'
 var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
@@ -107,6 +114,8 @@ var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:lat
 var names = {
   resourceGroup: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
   identity: !empty(identityName) ? identityName : '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+  workerIdentity: !empty(workerIdentityName) ? workerIdentityName : '${abbrs.managedIdentityUserAssignedIdentities}gpuworker-${resourceToken}'
+  deploymentIdentity: !empty(deploymentIdentityName) ? deploymentIdentityName : '${abbrs.managedIdentityUserAssignedIdentities}deploy-${resourceToken}'
   storage: !empty(storageAccountName) ? storageAccountName : '${abbrs.storageStorageAccounts}${resourceToken}'
   logAnalytics: !empty(logAnalyticsName) ? logAnalyticsName : '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
   applicationInsights: !empty(applicationInsightsName) ? applicationInsightsName : '${abbrs.insightsComponents}${resourceToken}'
@@ -124,11 +133,33 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: tags
 }
 
+// One identity per app and one for deployment packages: no app can act with another's roles,
+// and neither can write the package the Function app runs.
 module identity 'core/identity.bicep' = {
   name: 'identity'
   scope: rg
   params: {
     name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module workerIdentity 'core/identity.bicep' = if (enableGpuWorker) {
+  name: 'gpuworker-identity'
+  scope: rg
+  params: {
+    name: names.workerIdentity
+    location: location
+    tags: tags
+  }
+}
+
+module deploymentIdentity 'core/identity.bicep' = {
+  name: 'deployment-identity'
+  scope: rg
+  params: {
+    name: names.deploymentIdentity
     location: location
     tags: tags
   }
@@ -147,6 +178,8 @@ module storage 'core/storage.bicep' = {
       quarantineContainerName
       deploymentContainerName
       deadLetterContainerName
+      hostLocksContainerName
+      hostKeysContainerName
     ]
     tableNames: [
       resultsTableName
@@ -154,6 +187,7 @@ module storage 'core/storage.bicep' = {
     queueNames: [
       workerQueueName
       '${workerQueueName}-poison'
+      hostPoisonQueueName
     ]
   }
 }
@@ -175,7 +209,20 @@ module rbac 'app/rbac.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    appPrincipalId: identity.outputs.principalId
+    functionPrincipalId: identity.outputs.principalId
+    workerEnabled: enableGpuWorker
+    workerPrincipalId: workerIdentity.?outputs.principalId ?? ''
+    deploymentPrincipalId: deploymentIdentity.outputs.principalId
+    tilesContainerName: tilesContainerName
+    rejectedContainerName: rejectedContainerName
+    quarantineContainerName: quarantineContainerName
+    deploymentContainerName: deploymentContainerName
+    hostLocksContainerName: hostLocksContainerName
+    hostKeysContainerName: hostKeysContainerName
+    hostPoisonQueueName: hostPoisonQueueName
+    workerQueueName: workerQueueName
+    workerPoisonQueueName: '${workerQueueName}-poison'
+    resultsTableName: resultsTableName
     userPrincipalId: principalId
     userPrincipalType: principalType
   }
@@ -195,6 +242,7 @@ module processor 'app/processor.bicep' = {
     tags: tags
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    deploymentIdentityId: deploymentIdentity.outputs.id
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
@@ -247,9 +295,9 @@ module gpuWorker 'app/gpuworker.bicep' = if (enableGpuWorker) {
     registryName: names.containerRegistry
     environmentName: names.containerAppsEnvironment
     appName: names.gpuWorkerApp
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
-    identityPrincipalId: identity.outputs.principalId
+    identityId: workerIdentity!.outputs.id
+    identityClientId: workerIdentity!.outputs.clientId
+    identityPrincipalId: workerIdentity!.outputs.principalId
     storageAccountName: storage.outputs.name
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
@@ -274,6 +322,9 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output RESOURCE_GROUP string = rg.name
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output FUNCTION_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output GPU_WORKER_IDENTITY_CLIENT_ID string = workerIdentity.?outputs.clientId ?? ''
+output DEPLOYMENT_IDENTITY_CLIENT_ID string = deploymentIdentity.outputs.clientId
 output AZURE_FUNCTION_APP_NAME string = processor.outputs.name
 output AZURE_FUNCTION_APP_HOSTNAME string = processor.outputs.defaultHostName
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name

@@ -1,7 +1,7 @@
 // The optional GPU worker: a container registry, a Container Apps environment with a
 // serverless GPU workload profile, and the worker app. The app reads Event Grid
 // BlobCreated events from the tile-events queue and scales on its length, from zero.
-// Everything authenticates with the shared user-assigned identity: no registry admin
+// Everything authenticates with the worker's own user-assigned identity: no registry admin
 // user, no storage keys, no Log Analytics shared key (logs go through Azure Monitor).
 
 param location string

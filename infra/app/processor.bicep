@@ -1,5 +1,6 @@
 // The scoring Function app on Flex Consumption (FC1): Linux, scale to zero, packages
-// pulled from a blob container with the app's own identity, every storage and telemetry
+// pulled from a blob container with a deployment identity of their own (the identity the
+// app's code runs as has no role on that container), every storage and telemetry
 // connection by managed identity. Flex rejects FUNCTIONS_WORKER_RUNTIME and
 // FUNCTIONS_EXTENSION_VERSION as app settings: the runtime lives in functionAppConfig.
 
@@ -13,6 +14,9 @@ param identityId string
 
 @description('Client id of that identity, for the identity-based connections.')
 param identityClientId string
+
+@description('Resource id of the identity the platform reads and writes deployment packages with; only it may write them.')
+param deploymentIdentityId string
 
 param blobEndpoint string
 param queueEndpoint string
@@ -73,6 +77,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: {
       '${identityId}': {}
+      '${deploymentIdentityId}': {}
     }
   }
   properties: {
@@ -88,7 +93,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           value: '${blobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
-            userAssignedIdentityResourceId: identityId
+            userAssignedIdentityResourceId: deploymentIdentityId
           }
         }
       }
@@ -113,7 +118,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AzureWebJobsStorage__clientId: identityClientId
     AzureWebJobsStorage__blobServiceUri: blobEndpoint
     AzureWebJobsStorage__queueServiceUri: queueEndpoint
-    AzureWebJobsStorage__tableServiceUri: tableEndpoint
+    // No host table URI: the host's optional diagnostic-events tables would need a table role
+    // on the whole account; the app's identity holds one on FocusResults only.
     // The app's own connection (trigger, moves, result rows), by identity the same way.
     FocusStorage__credential: 'managedidentity'
     FocusStorage__clientId: identityClientId

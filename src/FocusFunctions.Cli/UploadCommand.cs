@@ -26,13 +26,27 @@ public static class UploadCommand
                 return 1;
             }
 
-            await using var services = CliStorage.Build(parseResult.GetValue(connection) ?? CliStorage.DefaultConnection, new Dictionary<string, string?>());
-            await CliStorage.EnsureCreatedAsync(services, cancellationToken);
-            var tiles = services.GetRequiredService<StorageClientFactory>().Container(services.GetRequiredService<IOptions<StorageOptions>>().Value.TilesContainer);
+            // Every name is checked by the rule all hosts share before anything is written: "--slide ../rejected"
+            // would otherwise reach another container once a client collapses the "..".
             string prefix = parseResult.GetValue(slide)!.Trim('/');
+            var names = new List<string>(files.Count);
             foreach (var file in files)
             {
                 string name = $"{prefix}/{Path.GetFileName(file)}";
+                if (BlobNames.Refusal(name) is { } reason)
+                {
+                    parseResult.InvocationConfiguration.Error.WriteLine($"focus: {reason}");
+                    return 1;
+                }
+
+                names.Add(name);
+            }
+
+            await using var services = CliStorage.Build(parseResult.GetValue(connection) ?? CliStorage.DefaultConnection, new Dictionary<string, string?>());
+            await CliStorage.EnsureCreatedAsync(services, cancellationToken);
+            var tiles = services.GetRequiredService<StorageClientFactory>().Container(services.GetRequiredService<IOptions<StorageOptions>>().Value.TilesContainer);
+            foreach (var (file, name) in files.Zip(names))
+            {
                 await tiles.GetBlobClient(name).UploadAsync(file, new BlobUploadOptions(), cancellationToken);
                 output.WriteLine($"uploaded {name}");
             }

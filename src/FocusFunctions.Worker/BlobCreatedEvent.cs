@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FocusFunctions.Core.Storage;
 
 namespace FocusFunctions.Worker;
 
@@ -67,7 +68,10 @@ public static class BlobCreatedEvent
             long? length = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("contentLength", out var l) && l.TryGetInt64(out long n) && n >= 0
                 ? n
                 : null;
-            return new BlobUpload(container, blobName, data.ValueKind == JsonValueKind.Object ? Text(data, "eTag") : null, length);
+            // The same rule as every other host: a name a client would resolve to another blob is not acted on (other
+            // refused names reach the processor, which quarantines them with a row).
+            reason = BlobNames.Unaddressable(blobName);
+            return reason is null ? new BlobUpload(container, blobName, data.ValueKind == JsonValueKind.Object ? Text(data, "eTag") : null, length) : null;
         }
     }
 

@@ -15,8 +15,19 @@ public sealed partial class TileQueue(QueueServiceClient queues, IOptions<Worker
 
     public async Task CreateIfMissingAsync(CancellationToken cancellationToken)
     {
-        await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var queue in new[] { _queue, _poison })
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 403)
+            {
+                // In Azure the infrastructure creates both queues and the worker's identity may not manage queues
+                // (Message Processor/Sender only): a missing queue shows as a failed receive or send instead.
+                LogMayNotCreateQueue(logger, queue.Name, ex.ErrorCode);
+            }
+        }
     }
 
     /// <summary>
@@ -171,6 +182,9 @@ public sealed partial class TileQueue(QueueServiceClient queues, IOptions<Worker
     /// <summary>404: the message is gone; 400 PopReceiptMismatch: it was delivered again and our receipt is stale.</summary>
     private static bool IsLeaseLost(RequestFailedException exception) =>
         exception.Status == 404 || (exception.Status == 400 && exception.ErrorCode == "PopReceiptMismatch");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "May not create queue {QueueName} ({ErrorCode}); it is expected to exist")]
+    private static partial void LogMayNotCreateQueue(ILogger logger, string queueName, string? errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease on message {MessageId}: {Reason}")]
     private static partial void LogRenewalFailed(ILogger logger, string messageId, string reason);

@@ -37,4 +37,22 @@ public sealed class UploadCommandTests : IAsyncLifetime
         Assert.Contains("nope.png", errors);
         Assert.False((await _cli.Container("tiles").ExistsAsync()).Value);
     }
+
+    [Theory]
+    [InlineData("../rejected")]
+    [InlineData("a/../../rejected")]
+    [InlineData("./s")]
+    [InlineData(@"s\..\x")]
+    [InlineData("a//b")]
+    public async Task Invoke_SlideThatLeavesTheTilesContainer_RefusedAndNothingWritten(string slide)
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "x000_y000.png"), TestTiles.Sharp);
+
+        var (exitCode, _, errors) = await _cli.RunAsync(["upload", _folder, "--slide", slide, "--connection", _cli.Azurite.ConnectionString]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Matches("segment|backslash", errors);
+        Assert.False((await _cli.Container("tiles").ExistsAsync()).Value);
+        Assert.False((await _cli.Container("rejected").ExistsAsync()).Value);
+    }
 }

@@ -58,7 +58,12 @@ public class ProcessorTests
     public void Settings_StorageConnections_UseTheManagedIdentity(string connection)
     {
         Assert.Equal("managedidentity", Settings[$"{connection}__credential"]);
-        foreach (var suffix in new[] { "clientId", "blobServiceUri", "queueServiceUri", "tableServiceUri" })
+        // The host keeps no diagnostics tables: its identity holds a table role on FocusResults only.
+        var suffixes = connection == "FocusStorage"
+            ? new[] { "clientId", "blobServiceUri", "queueServiceUri", "tableServiceUri" }
+            : new[] { "clientId", "blobServiceUri", "queueServiceUri" };
+        Assert.Equal(connection == "FocusStorage", Settings.ContainsKey($"{connection}__tableServiceUri"));
+        foreach (var suffix in suffixes)
         {
             Assert.True(Settings.ContainsKey($"{connection}__{suffix}"), $"Missing {connection}__{suffix}.");
         }

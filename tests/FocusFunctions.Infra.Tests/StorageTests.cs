@@ -34,7 +34,7 @@ public class StorageTests
             .Select(c => ((string)c.Evaluate("name")!).Split('/')[^1])
             .ToList();
 
-        Assert.Equal(["tiles", "rejected", "quarantine", "app-package", "event-deadletter"], names);
+        Assert.Equal(["tiles", "rejected", "quarantine", "app-package", "event-deadletter", "azure-webjobs-hosts", "azure-webjobs-secrets"], names);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class StorageTests
 
         Assert.Equal(["FocusResults"], resources.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Select(lastSegment));
         Assert.Equal(
-            ["tile-events", "tile-events-poison"],
+            ["tile-events", "tile-events-poison", "webjobs-blobtrigger-poison"],
             resources.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").Select(lastSegment));
     }
 }

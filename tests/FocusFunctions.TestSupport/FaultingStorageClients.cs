@@ -60,5 +60,31 @@ public static class FaultingStorageClients
 
             return await base.DeleteAsync(snapshotsOption, conditions, cancellationToken);
         }
+
+        public override async Task<Response<BlobProperties>> GetPropertiesAsync(BlobRequestConditions? conditions = null,
+            CancellationToken cancellationToken = default)
+        {
+            var response = await base.GetPropertiesAsync(conditions, cancellationToken);
+            return faults.Properties is { } rewrite
+                ? Response.FromValue(rewrite(BlobContainerName, Name, response.Value), response.GetRawResponse())
+                : response;
+        }
     }
+
+    /// <summary>A copy of <paramref name="p"/> with the copy status, length or MD5 replaced.</summary>
+    public static BlobProperties With(BlobProperties p, CopyStatus? copyStatus = null, long? contentLength = null, byte[]? contentHash = null) =>
+        BlobsModelFactory.BlobProperties(
+            lastModified: p.LastModified, leaseStatus: p.LeaseStatus, contentLength: contentLength ?? p.ContentLength, contentType: p.ContentType,
+            eTag: p.ETag, leaseState: p.LeaseState, contentEncoding: p.ContentEncoding, contentDisposition: p.ContentDisposition,
+            contentLanguage: p.ContentLanguage, cacheControl: p.CacheControl, blobSequenceNumber: p.BlobSequenceNumber, leaseDuration: p.LeaseDuration,
+            acceptRanges: p.AcceptRanges, destinationSnapshot: p.DestinationSnapshot, blobCommittedBlockCount: p.BlobCommittedBlockCount,
+            isIncrementalCopy: p.IsIncrementalCopy, isServerEncrypted: p.IsServerEncrypted, copyStatus: copyStatus ?? p.CopyStatus,
+            encryptionKeySha256: p.EncryptionKeySha256, copySource: p.CopySource, encryptionScope: p.EncryptionScope, copyProgress: p.CopyProgress,
+            accessTier: p.AccessTier, copyId: p.CopyId, accessTierInferred: p.AccessTierInferred,
+            copyStatusDescription: copyStatus is null ? p.CopyStatusDescription : $"injected {copyStatus}", archiveStatus: p.ArchiveStatus,
+            copyCompletedOn: p.CopyCompletedOn, accessTierChangedOn: p.AccessTierChangedOn, blobType: p.BlobType, versionId: p.VersionId,
+            objectReplicationSourceProperties: p.ObjectReplicationSourceProperties, isLatestVersion: p.IsLatestVersion,
+            objectReplicationDestinationPolicyId: p.ObjectReplicationDestinationPolicyId, tagCount: p.TagCount, metadata: p.Metadata,
+            expiresOn: p.ExpiresOn, createdOn: p.CreatedOn, isSealed: p.IsSealed, rehydratePriority: p.RehydratePriority,
+            contentHash: contentHash ?? p.ContentHash, lastAccessed: p.LastAccessed, immutabilityPolicy: p.ImmutabilityPolicy, hasLegalHold: p.HasLegalHold);
 }

@@ -1,3 +1,5 @@
+using Azure.Storage.Blobs.Models;
+
 namespace FocusFunctions.TestSupport;
 
 /// <summary>
@@ -11,6 +13,12 @@ public sealed class TestFaults
 
     /// <summary>Runs when the source is about to be deleted: after the copy to the destination.</summary>
     public Func<string, CancellationToken, Task>? AfterCopy { get; set; }
+
+    /// <summary>
+    /// Rewrites what a blob's properties read says (container, blob name, the service's answer): a copy that ended
+    /// Failed, a length or MD5 that differs, states Azurite cannot be brought into.
+    /// </summary>
+    public Func<string, string, BlobProperties, BlobProperties>? Properties { get; set; }
 }
 
 /// <summary>Stands for the process dying at a fault point.</summary>

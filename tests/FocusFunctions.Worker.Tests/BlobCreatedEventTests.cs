@@ -75,4 +75,27 @@ public class BlobCreatedEventTests
     {
         Assert.Equal(expectedContainer, BlobCreatedEvent.ParseSubject(subject)?.Container);
     }
+
+    [Theory]
+    [InlineData("a/../y.png")]
+    [InlineData("./y.png")]
+    [InlineData("/y.png")]
+    [InlineData("a//y.png")]
+    public void TryParse_SubjectNameAClientWouldRewrite_RefusedWithTheSharedReason(string name)
+    {
+        string message = EventGridSchema.Replace("slide-7/x001_y002.png", name, StringComparison.Ordinal);
+
+        var parsed = BlobCreatedEvent.TryParse(message, out var reason);
+
+        Assert.Null(parsed);
+        Assert.Equal(FocusFunctions.Core.Storage.BlobNames.Unaddressable(name), reason);
+    }
+
+    [Fact]
+    public void TryParse_BackslashName_PassedOnForTheProcessorToQuarantine()
+    {
+        string message = EventGridSchema.Replace("slide-7/x001_y002.png", @"slide\\x.png", StringComparison.Ordinal);
+
+        Assert.Equal(("tiles", @"slide\x.png"), BlobCreatedEvent.TryParse(message, out _));
+    }
 }

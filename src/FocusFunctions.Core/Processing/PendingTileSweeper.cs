@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using FocusFunctions.Core.Storage;
 
 namespace FocusFunctions.Core.Processing;
 
@@ -14,6 +15,13 @@ public sealed class PendingTileSweeper(BlobContainerClient tiles, ResultTable re
         var pending = new List<string>();
         await foreach (var blob in tiles.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            // An unaddressable name stays pending: processing it reports why it is left alone.
+            if (BlobNames.Unaddressable(blob.Name) is not null)
+            {
+                pending.Add(blob.Name);
+                continue;
+            }
+
             var key = keys.Resolve(blob.Name);
             if (!ResultTable.IsCurrent(finished.GetValueOrDefault((key.PartitionKey, key.RowKey)), blob.Properties.ETag))
             {

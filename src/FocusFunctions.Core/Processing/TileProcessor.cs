@@ -17,7 +17,7 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
 
     /// <summary>Brings one blob of the tiles container to its final state. Throws only when storage keeps failing.</summary>
     public Task<TileOutcome> ProcessAsync(string blobName, CancellationToken cancellationToken) =>
-        WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, AdvanceAsync, "giving up this delivery", token), cancellationToken);
+        Unaddressable(blobName) ?? WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, AdvanceAsync, "giving up this delivery", token), cancellationToken);
 
     /// <summary>
     /// Gives up on a tile whose processing keeps failing (a poison message or a dead-lettered event: a crash, a
@@ -28,8 +28,23 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
     /// move is completed instead.
     /// </summary>
     public Task<TileOutcome> QuarantineAsync(string blobName, string? eventETag, string reason, CancellationToken cancellationToken) =>
-        WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, (state, t) => QuarantineStepAsync(state, eventETag, reason, t),
+        Unaddressable(blobName) ?? WithRetriesAsync(blobName, token => UntilSettledAsync(blobName, (state, t) => QuarantineStepAsync(state, eventETag, reason, t),
             "not quarantined this time", token), cancellationToken);
+
+    /// <summary>
+    /// A name no client can be trusted to address (it would reach another blob) is not read, written or moved: the
+    /// outcome says why, and the blob stays where it is. Other refused names are quarantined with a Failed row (TileReader).
+    /// </summary>
+    private Task<TileOutcome>? Unaddressable(string blobName)
+    {
+        if (Storage.BlobNames.Unaddressable(blobName) is not { } reason)
+        {
+            return null;
+        }
+
+        TileProcessorLog.RefusedName(logger, blobName, reason);
+        return Task.FromResult(new TileOutcome(blobName, OutcomeKind.Skipped, null, null, null, reason));
+    }
 
     /// <summary>Observes the tile and takes a step until a step settles it (a step returns null when a concurrent writer won).</summary>
     private async Task<TileOutcome> UntilSettledAsync(string blobName, Func<TileState, CancellationToken, Task<TileOutcome?>> step, string givingUp,
@@ -156,8 +171,15 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
         }
 
         var destination = row.LocationValue;
-        switch (await mover.MoveAsync(row, cancellationToken).ConfigureAwait(false))
+        var move = await mover.MoveAsync(row, cancellationToken).ConfigureAwait(false);
+        switch (move.Result)
         {
+            case MoveResult.NotMoved:
+                // Settled where it is (in tiles only) with the reason, instead of a move retried without end.
+                TileProcessorLog.NotMoved(logger, row.BlobName, destination, move.Reason);
+                destination = TileLocation.Tiles;
+                row.Error = row.Error is null || row.Error.Contains(move.Reason!, StringComparison.Ordinal) ? row.Error ?? move.Reason : $"{row.Error} {move.Reason}";
+                break;
             case MoveResult.SourceChanged:
                 // A newer upload replaced the scored version: it is not ours to move; re-read, and score it.
                 TileProcessorLog.KeptNewerUpload(logger, row.BlobName);
@@ -176,8 +198,12 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
             return null;
         }
 
-        TileProcessorLog.Moved(logger, row.BlobName, destination);
-        return Final(row, resumed ? OutcomeKind.Resumed : OutcomeKind.Processed);
+        if (move.Result != MoveResult.NotMoved)
+        {
+            TileProcessorLog.Moved(logger, row.BlobName, destination);
+        }
+
+        return Final(row, resumed ? OutcomeKind.Resumed : OutcomeKind.Processed, move.Reason);
     }
 
     private static TileOutcome Final(FocusResultEntity row, OutcomeKind kind, string? reason = null) =>

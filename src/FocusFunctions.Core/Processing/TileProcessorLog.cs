@@ -14,8 +14,14 @@ internal static partial class TileProcessorLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{BlobName} was replaced by a newer upload while being processed; the newer version is kept and scored")]
     public static partial void KeptNewerUpload(ILogger logger, string blobName);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{BlobName} was not moved to {Location} and stays in tiles: {Reason}")]
+    public static partial void NotMoved(ILogger logger, string blobName, TileLocation location, string? reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{BlobName} was deleted from the tiles container before it could be moved")]
     public static partial void Vanished(ILogger logger, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{BlobName} is not processed: {Reason}")]
+    public static partial void RefusedName(ILogger logger, string blobName, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{BlobName} changed under a concurrent writer; re-reading its state (round {Round})")]
     public static partial void StateChanged(ILogger logger, string blobName, int round);

@@ -31,6 +31,13 @@ public sealed partial class TileReader(BlobContainerClient tiles, ResultTable re
         var started = Stopwatch.GetTimestamp();
         var blob = state.Blob!;
         long limit = scorer.Decoding.MaxInputBytes;
+        // Refused without downloading: a name the shared rule refuses (a backslash), or an archived blob, which cannot
+        // be read until it is rehydrated (hours). Either way a Failed row that says why.
+        if ((Storage.BlobNames.Refusal(state.BlobName) ?? (blob.AccessTier == AccessTier.Archive ? CopyCheck.ArchivedReason : null)) is { } refused)
+        {
+            return new PendingTile(state, blob.ETag, null, scorer.Failed(refused), 0);
+        }
+
         if (blob.ContentLength > limit)
         {
             // Refused without downloading it.

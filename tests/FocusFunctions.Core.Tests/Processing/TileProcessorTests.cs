@@ -287,6 +287,8 @@ public sealed class TileProcessorTests(AzuriteFixture azurite)
         Assert.Equal(names.Order(StringComparer.Ordinal), rows.Select(r => r.BlobName).Order(StringComparer.Ordinal));
         Assert.All(rows, r => Assert.Equal(r.BlobName, r.PartitionKey == "_root" ? RowKeyCodec.Decode(r.RowKey) : RowKeyCodec.Decode(r.PartitionKey) + "/" + RowKeyCodec.Decode(r.RowKey)));
         Assert.Equal((4, 2), rows.Where(r => r.BlobName.Contains("código")).Select(r => (r.TileX, r.TileY)).Single());
+        // A backslash is refused by the shared name rule: that tile is kept in quarantine with its row.
+        Assert.Equal(("Failed", "Quarantine"), rows.Where(r => r.BlobName.Contains('\\')).Select(r => (r.Verdict, r.Location)).Single());
     }
 
     [Fact]
