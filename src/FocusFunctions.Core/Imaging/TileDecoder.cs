@@ -72,6 +72,8 @@ public static class TileDecoder
             throw new TileDecodeException("The file is empty (0 bytes).");
         }
 
+        var data = buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray();
+        TiffPages.ThrowIfTooMany(data, limits.MaxTiffPages);
         var formats = FormatsFor(limits.MaxPixels);
         IImageInfo? info;
         IImageFormat? format;
@@ -108,13 +110,13 @@ public static class TileDecoder
                 $"The {format.Name} header declares {info.Width:N0}x{info.Height:N0} px, an aspect ratio over the limit of {limits.MaxAspectRatio:N0}:1.");
         }
 
-        var data = buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray();
         if (format is JpegFormat)
         {
             JpegIntegrity.ThrowIfTruncated(data);
         }
 
         PngIntegrity.ThrowIfTruncated(data);
+        TiffPages.ThrowIfFirstPageShort(data);
         bool sharpest = limits.TiffPage == TiffPageSelection.Sharpest && format is TiffFormat;
         if (sharpest)
         {
