@@ -59,9 +59,9 @@ public static class TiffPages
             {
                 case 256: width = first; break;
                 case 257: height = first; break;
-                case 258: bits = count == 1 ? first : 8; break;
+                case 258: bits = count == 1 ? Math.Min(first, 64) : 8; break;
                 case 259: compression = first; break;
-                case 277: samples = first; break;
+                case 277: samples = Math.Min(first, 16); break;
                 case 279 or 325:
                     hasCounts = true;
                     held = HeldBytes(data, little, entry, type, count, offsetTag: tag == 279 ? 273 : 324, (int)ifd, entries);

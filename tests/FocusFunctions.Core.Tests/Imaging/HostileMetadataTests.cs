@@ -81,6 +81,19 @@ public class HostileMetadataTests(ITestOutputHelper output)
         Assert.Contains("more than 256 pages", error.Message);
     }
 
+    [Fact]
+    public void DecoderAllocator_FrameLargerThanOneRgbaFrameOfThePixelLimit_IsRefused()
+    {
+        var formats = TileDecoder.FormatsFor(1_000_000);
+
+        using (new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgba32>(formats, 1000, 1000))
+        {
+        }
+
+        Assert.Throws<SixLabors.ImageSharp.Memory.InvalidMemoryOperationException>(
+            () => new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgba32>(formats, 2000, 2000));
+    }
+
     private static (T Result, long Allocated) Measure<T>(Func<T> action)
     {
         long before = GC.GetTotalAllocatedBytes(precise: true);
