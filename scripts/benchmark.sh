@@ -4,7 +4,7 @@
 #   and the unshipped focusnet_v2 architecture (both exported by the training pipeline) and the shipped graph's
 #   folded / affine / int8 variants (training/graph_variants.py), end to end per 1024×1024
 #   tile at 0.5 µm/px and at 0.227 µm/px (FineTileBenchmarks), the worker's tiles/s by batch size, and the peak
-#   memory of one `focus score` process.
+#   memory of one `focus score` process. Peak memory per hostile input class (issue 24): scripts/benchmark-memory.sh.
 #   bash scripts/benchmark.sh            # everything
 #   bash scripts/benchmark.sh '*Tile*'   # a BenchmarkDotNet filter
 #   bash scripts/benchmark.sh '*Tile*' --warmupCount 5 --iterationCount 15   # more options for BenchmarkDotNet

@@ -1,3 +1,12 @@
 using BenchmarkDotNet.Running;
+using FocusFunctions.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(FocusFunctions.Benchmarks.BenchmarkInputs).Assembly).Run(args);
+// `write-hostile-inputs <dir>` writes the input classes of HostileInputBenchmarks as files, for scripts/benchmark.sh
+// to measure each in its own `focus score` process.
+if (args is ["write-hostile-inputs", var directory])
+{
+    HostileInputs.WriteAll(directory);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkInputs).Assembly).Run(args);

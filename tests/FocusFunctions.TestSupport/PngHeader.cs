@@ -72,7 +72,8 @@ public static class PngHeader
         stream.Write(crc);
     }
 
-    private static uint Crc32(byte[] bytes)
+    /// <summary>The CRC-32 of a PNG chunk (over its type and data).</summary>
+    public static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         uint crc = 0xFFFFFFFF;
         foreach (byte b in bytes)

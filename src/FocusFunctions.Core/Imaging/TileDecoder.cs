@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -17,9 +19,14 @@ public static class TileDecoder
 {
     // Only the formats we promise; GIF, WebP and friends are refused with a clear message. Report thumbnails of failed
     // tiles decode with it too: a tile in quarantine may be a text-chunk bomb.
-    internal static readonly Configuration Formats = CreateFormats();
+    internal static Configuration Formats => FormatsFor(new DecodeOptions().MaxInputPixels);
 
-    private static Configuration CreateFormats()
+    private static readonly ConcurrentDictionary<long, Configuration> FormatsByPixelLimit = new();
+
+    /// <summary>The formats, with an allocator that refuses any buffer larger than one RGBA frame of <paramref name="maxPixels"/>.</summary>
+    internal static Configuration FormatsFor(long maxPixels) => FormatsByPixelLimit.GetOrAdd(maxPixels, CreateFormats);
+
+    private static Configuration CreateFormats(long maxPixels)
     {
         var formats = new Configuration(
             new PngConfigurationModule(),
@@ -27,9 +34,17 @@ public static class TileDecoder
             new TiffConfigurationModule(),
             new BmpConfigurationModule());
 
-        // PNG text chunks (zTXt, iTXt) are zlib streams a 600 KB file can inflate to 400 MB; we never read them, so the
-        // decoder (and Identify, which uses the same decoder) skips metadata instead of inflating it.
+        // Whatever the data claims past its header, the decoder cannot ask for more than the frame the header check
+        // allowed: a larger buffer is refused (InvalidMemoryOperationException), not allocated.
+        long limitMegabytes = (maxPixels * 4 + (1L << 20) - 1) >> 20;
+        formats.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = (int)Math.Clamp(limitMegabytes + 1, 1, int.MaxValue) });
+
+        // Metadata is never read, so it is never decoded: PNG text chunks (zTXt, iTXt) are zlib streams a 600 KB file
+        // can inflate to 400 MB, and JPEG APPn (EXIF, ICC, XMP, IPTC) and TIFF tag values are skipped, not parsed.
+        // Identify uses the same decoders.
         formats.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        formats.ImageFormatsManager.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
+        formats.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { IgnoreMetadata = true });
         return formats;
     }
 
@@ -57,11 +72,14 @@ public static class TileDecoder
             throw new TileDecodeException("The file is empty (0 bytes).");
         }
 
+        var data = buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray();
+        TiffPages.ThrowIfTooMany(data, limits.MaxTiffPages);
+        var formats = FormatsFor(limits.MaxPixels);
         IImageInfo? info;
         IImageFormat? format;
         try
         {
-            info = Image.Identify(Formats, buffer, out format);
+            info = Image.Identify(formats, buffer, out format);
         }
         catch (Exception ex) when (IsImageSharpFailure(ex))
         {
@@ -92,14 +110,13 @@ public static class TileDecoder
                 $"The {format.Name} header declares {info.Width:N0}x{info.Height:N0} px, an aspect ratio over the limit of {limits.MaxAspectRatio:N0}:1.");
         }
 
-        if (format is JpegFormat && !EndsWithJpegEndMarker(buffer))
+        if (format is JpegFormat)
         {
-            // ImageSharp fills a truncated JPEG with grey instead of failing; grey would score as "no tissue".
-            throw new TileDecodeException("The JPEG data is truncated: it has no end-of-image marker.");
+            JpegIntegrity.ThrowIfTruncated(data);
         }
 
-        var data = buffer.TryGetBuffer(out var bytes) ? bytes.AsSpan() : buffer.ToArray();
         PngIntegrity.ThrowIfTruncated(data);
+        TiffPages.ThrowIfFirstPageShort(data);
         bool sharpest = limits.TiffPage == TiffPageSelection.Sharpest && format is TiffFormat;
         if (sharpest)
         {
@@ -118,11 +135,11 @@ public static class TileDecoder
         {
             IImageDecoder decoder = format switch
             {
-                TiffFormat => new TiffDecoder { DecodingMode = sharpest ? FrameDecodingMode.All : FrameDecodingMode.First },
-                _ => Formats.ImageFormatsManager.FindDecoder(format),
+                TiffFormat => new TiffDecoder { IgnoreMetadata = true, DecodingMode = sharpest ? FrameDecodingMode.All : FrameDecodingMode.First },
+                _ => formats.ImageFormatsManager.FindDecoder(format),
             };
 
-            using var image = Image.Load<Rgba32>(Formats, buffer, decoder);
+            using var image = Image.Load<Rgba32>(formats, buffer, decoder);
             int pageCount = image.Frames.Count;
             int page = sharpest ? SharpestPage(image) : 0;
             return new DecodedTile(ToRgb(image.Frames[page]), format.Name, pageCount, page);
@@ -133,28 +150,13 @@ public static class TileDecoder
         }
     }
 
+    // Found by the decoder fuzz test (docs/fuzzing.md): ImageSharp 2.1's JPEG Identify throws NullReferenceException
+    // on a damaged frame, its TIFF deflate reader IOException (a seek before the start of the stream). The stream is
+    // always our own MemoryStream, so an IOException is the data's fault. ArithmeticException: overflow, zero fields.
     private static bool IsImageSharpFailure(Exception ex) =>
         ex is ImageFormatException or UnknownImageFormatException or NotSupportedException or InvalidDataException
-            or EndOfStreamException or IndexOutOfRangeException or ArgumentException or InvalidOperationException;
-
-    private static bool EndsWithJpegEndMarker(MemoryStream buffer)
-    {
-        // Some writers pad after EOI; skip trailing zero bytes before looking for FF D9.
-        long end = buffer.Length;
-        while (end > 2)
-        {
-            buffer.Position = end - 1;
-            if (buffer.ReadByte() != 0)
-            {
-                break;
-            }
-
-            end--;
-        }
-
-        buffer.Position = Math.Max(0, end - 2);
-        return buffer.ReadByte() == 0xFF && buffer.ReadByte() == 0xD9;
-    }
+            or IOException or IndexOutOfRangeException or ArgumentException or InvalidOperationException
+            or NullReferenceException or ArithmeticException;
 
     private static MemoryStream ReadBounded(Stream input, long maxBytes)
     {

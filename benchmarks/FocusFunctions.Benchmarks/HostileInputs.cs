@@ -1,0 +1,78 @@
+using FocusFunctions.TestSupport;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFunctions.Benchmarks;
+
+/// <summary>
+/// One file per input class of issue 24, generated (never taken from ../shared): a real tile, a 9000×9000 image
+/// inside the limits, a PNG text-chunk bomb, extreme shapes, a JPEG flooded with APPn segments and TIFF bombs. The
+/// same bytes feed <see cref="HostileInputBenchmarks"/> and, written by `write-hostile-inputs`, the per-process peak
+/// memory of `focus score` in scripts/benchmark.sh.
+/// </summary>
+public static class HostileInputs
+{
+    public static readonly string[] Names =
+    [
+        "tile-1024.png", "tile-1024.jpg", "image-9000x9000.png", "ztxt-bomb-400MB.png", "strip-1x3000000.png",
+        "strip-200000x1.png", "jpeg-app-flood-1MB.jpg", "tiff-20000-pages.tif", "tiff-500M-strips.tif",
+    ];
+
+    public static byte[] Create(string name) => name switch
+    {
+        "tile-1024.png" => BenchmarkInputs.TilePng,
+        "tile-1024.jpg" => BenchmarkInputs.TileJpeg,
+        "image-9000x9000.png" => TiledImage(9000),
+        "ztxt-bomb-400MB.png" => PngHeader.WithChunkBeforeEnd(BenchmarkInputs.TilePng, "zTXt", PngHeader.CompressedTextChunk("zTXt", 400L << 20)),
+        "strip-1x3000000.png" => Strip(1, 3_000_000),
+        "strip-200000x1.png" => Strip(200_000, 1),
+        "jpeg-app-flood-1MB.jpg" => HostileFiles.JpegWithAppSegments(BenchmarkInputs.TileJpeg, 12),
+        "tiff-20000-pages.tif" => HostileFiles.Tiff(20_000, 100, 100),
+        "tiff-500M-strips.tif" => HostileFiles.Tiff(1, 1000, 1000, strips: 500_000_000),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not an input class"),
+    };
+
+    public static void WriteAll(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var name in Names)
+        {
+            File.WriteAllBytes(Path.Combine(directory, name), Create(name));
+        }
+    }
+
+    /// <summary>The real tile repeated to <paramref name="size"/>² px: tissue everywhere the grid looks.</summary>
+    private static byte[] TiledImage(int size)
+    {
+        using var tile = Image.Load<Rgb24>(BenchmarkInputs.TilePng);
+        using var image = new Image<Rgb24>(size, size);
+        image.ProcessPixelRows(tile, (rows, tileRows) =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                var source = tileRows.GetRowSpan(y % tileRows.Height);
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x += source.Length)
+                {
+                    source[..Math.Min(source.Length, row.Length - x)].CopyTo(row[x..]);
+                }
+            }
+        });
+        return Encode(image);
+    }
+
+    /// <summary>A one-pixel strip that compresses to a few KB.</summary>
+    private static byte[] Strip(int width, int height)
+    {
+        using var image = new Image<Rgb24>(width, height, new Rgb24(200, 120, 170));
+        return Encode(image);
+    }
+
+    private static byte[] Encode(Image image)
+    {
+        using var stream = new MemoryStream();
+        image.Save(stream, new PngEncoder { CompressionLevel = PngCompressionLevel.BestSpeed });
+        return stream.ToArray();
+    }
+}
