@@ -23,12 +23,13 @@ public sealed class FaultingFocusModel(Func<Exception> fault) : IFocusModel
     /// <summary>How many runs threw.</summary>
     public int Faults => Volatile.Read(ref _faults);
 
-    public void Predict(ReadOnlyMemory<float> patches, int count, Span<float> defocusMicrons)
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
     {
         int plane = Card.PatchSize * Card.PatchSize;
+        var patch = new float[3 * plane];
         for (int n = 0; n < count; n++)
         {
-            var patch = patches.Span.Slice(n * 3 * plane, 3 * plane);
+            writePatch(n, patch);
             if (IsMarker(patch[0], TestTiles.Marker.R) && IsMarker(patch[plane], TestTiles.Marker.G) && IsMarker(patch[2 * plane], TestTiles.Marker.B))
             {
                 Interlocked.Increment(ref _faults);
@@ -36,7 +37,7 @@ public sealed class FaultingFocusModel(Func<Exception> fault) : IFocusModel
             }
         }
 
-        _inner.Predict(patches, count, defocusMicrons);
+        _inner.Predict(count, writePatch, defocusMicrons);
     }
 
     private static bool IsMarker(float value, byte expected) => Math.Abs(value * 255 - expected) < 0.01;

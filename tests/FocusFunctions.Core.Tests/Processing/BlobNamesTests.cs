@@ -79,7 +79,7 @@ public sealed class BlobNamesTests(AzuriteFixture azurite)
         await storage.UploadAsync("y.png", TestTiles.Defocused);
 
         var outcome = await storage.Processor.ProcessAsync("a/../y.png", CancellationToken.None);
-        var quarantined = await storage.Processor.QuarantineAsync("a/../y.png", "poison", CancellationToken.None);
+        var quarantined = await storage.Processor.QuarantineAsync("a/../y.png", null, "poison", CancellationToken.None);
         var batch = await storage.Processor.ProcessBatchAsync(["a/../y.png"], CancellationToken.None);
 
         Assert.All(new[] { outcome, quarantined, batch[0] }, o =>
