@@ -22,7 +22,10 @@ public sealed class ScoringOptions
     [Range(0.0, 1.0)]
     public double MinTileTissueFraction { get; set; } = 0.02;
 
+    /// <summary>Pixel sizes a brightfield scan can have (finer than 0.01 µm/px is past any optics; coarser than 100 is no slide scan).</summary>
+    public const double MinMicronsPerPixel = 0.01, MaxMicronsPerPixel = 100.0;
+
     /// <summary>Pixel size of incoming tiles; null means "already at the model's pixel size".</summary>
-    [Range(0.01, 100.0)]
+    [Range(MinMicronsPerPixel, MaxMicronsPerPixel)]
     public double? InputMicronsPerPixel { get; set; }
 }

@@ -161,6 +161,13 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
             throw new TileDecodeException($"The pixel size {value} µm/px is not a positive number.");
         }
 
+        if (value < ScoringOptions.MinMicronsPerPixel || value > ScoringOptions.MaxMicronsPerPixel)
+        {
+            // Resampled from an impossible pixel size a tile shrinks to a pixel or swells past every limit: refuse it.
+            throw new TileDecodeException(
+                $"The pixel size {value} µm/px is outside {ScoringOptions.MinMicronsPerPixel}–{ScoringOptions.MaxMicronsPerPixel} µm/px, the range of slide scans.");
+        }
+
         return value;
     }
 

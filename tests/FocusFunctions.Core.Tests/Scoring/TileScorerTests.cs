@@ -83,6 +83,20 @@ public class TileScorerTests
         Assert.Empty(model.BatchSizes);
     }
 
+    [Theory]
+    [InlineData(0.00001)]   // once shrank a 640 px tile to one pixel and scored it
+    [InlineData(1000.0)]
+    public void Score_PixelSizeOutsideSlideScans_FailsWithTheRangeAndNeverReachesTheModel(double micronsPerPixel)
+    {
+        var model = new FakeFocusModel(_ => 0.4f);
+
+        var score = Scorer(model).Score(Png(640, 640, new Rgb24(200, 120, 170)), micronsPerPixel: micronsPerPixel);
+
+        Assert.Equal(FocusVerdict.Failed, score.Verdict);
+        Assert.Contains("outside 0.01–100 µm/px", score.Error);
+        Assert.Empty(model.BatchSizes);
+    }
+
     [Fact]
     public void Score_TileSmallerThanAPatch_IsStillScored()
     {
