@@ -66,7 +66,7 @@ public sealed class LocalScorer : IDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A fault the decoder or scorer did not foresee is still this file's failure: the inputs after it get their rows.
-            return _scorer.Failed($"Scoring failed ({ex.GetType().Name}): {ex.Message}", _settings.MicronsPerPixel, _settings.ThresholdMicrons);
+            return _scorer.Failed(TileScorer.FaultMessage(ex), _settings.MicronsPerPixel, _settings.ThresholdMicrons);
         }
     }
 

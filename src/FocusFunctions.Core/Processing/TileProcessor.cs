@@ -96,20 +96,16 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
         {
             tile = ScoreTogether([pending])[0]!;
         }
-        catch (Exception ex) when (IsTileFault(ex))
+        catch (Exception ex) when (TileScorer.IsInputFault(ex))
         {
             // The model failed on this tile's patches alone (the batch path falls back here tile by tile): the same
             // bytes would fail again, so this is the tile's result rather than a retry that ends rowless in poison.
             TileProcessorLog.ScoringFailed(logger, state.BlobName, ex);
-            tile = new ScoredTile(state, pending.ETag, scorer.Failed($"Scoring failed ({ex.GetType().Name}): {ex.Message}"), pending.ElapsedMs);
+            tile = new ScoredTile(state, pending.ETag, scorer.Failed(TileScorer.FaultMessage(ex)), pending.ElapsedMs);
         }
 
         return await RecordAndMoveAsync(tile, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>A fault of the scoring code on one tile's data; running out of memory or being cancelled says nothing about the tile.</summary>
-    private static bool IsTileFault(Exception exception) =>
-        exception is not (OperationCanceledException or OutOfMemoryException or InsufficientExecutionStackException);
 
     private async Task<TileOutcome?> QuarantineStepAsync(TileState state, string? eventETag, string reason, CancellationToken cancellationToken)
     {
@@ -178,7 +174,9 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
                 // Settled where it is (in tiles only) with the reason, instead of a move retried without end.
                 TileProcessorLog.NotMoved(logger, row.BlobName, destination, move.Reason);
                 destination = TileLocation.Tiles;
-                row.Error = row.Error is null || row.Error.Contains(move.Reason!, StringComparison.Ordinal) ? row.Error ?? move.Reason : $"{row.Error} {move.Reason}";
+                row.Error = row.Error is null ? move.Reason
+                    : row.Error.Contains(move.Reason!, StringComparison.Ordinal) ? row.Error
+                    : $"{row.Error} {move.Reason}";
                 break;
             case MoveResult.SourceChanged:
                 // A newer upload replaced the scored version: it is not ours to move; re-read, and score it.

@@ -52,13 +52,20 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
             var decoded = TileDecoder.Decode(encoded, DecodeLimits.From(_decoding));
             return Prepare(decoded.Image, micronsPerPixel);
         }
-        catch (Exception ex) when (ex is not (TileDecodeException or OperationCanceledException or OutOfMemoryException))
+        catch (Exception ex) when (ex is not TileDecodeException && IsInputFault(ex))
         {
             // A fault the decoder did not foresee is still this file's failure: every host then writes its Failed row
             // and quarantines it, instead of retrying the same bytes until they poison the queue with no row.
-            throw new TileDecodeException($"Scoring failed ({ex.GetType().Name}): {ex.Message}", ex);
+            throw new TileDecodeException(FaultMessage(ex), ex);
         }
     }
+
+    /// <summary>A fault of the scoring code on one input's data: running out of memory or being cancelled says nothing about the input.</summary>
+    public static bool IsInputFault(Exception exception) =>
+        exception is not (OperationCanceledException or OutOfMemoryException or InsufficientExecutionStackException);
+
+    /// <summary>The Failed row's error for an unforeseen fault on one input (every host words it the same).</summary>
+    public static string FaultMessage(Exception exception) => $"Scoring failed ({exception.GetType().Name}): {exception.Message}";
 
     public PreparedTile Prepare(RgbImage image, double? micronsPerPixel = null)
     {
