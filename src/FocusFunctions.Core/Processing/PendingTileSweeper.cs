@@ -4,8 +4,8 @@ using FocusFunctions.Core.Storage;
 namespace FocusFunctions.Core.Processing;
 
 /// <summary>
-/// Finds the blobs of the tiles container that have no final result for their current version and processes them in
-/// batches: the CLI's <c>focus process</c>, and a catch-up for anything a trigger missed.
+/// Finds the blobs of the tiles container that have no final result for their current version, and the rows a crash
+/// left unfinished, and processes them in batches: the CLI's <c>focus process</c>, and a catch-up for anything a trigger missed.
 /// </summary>
 public sealed class PendingTileSweeper(BlobContainerClient tiles, ResultTable results, TileProcessor processor, TileKeyResolver keys, ProcessingOptions options)
 {
@@ -26,6 +26,17 @@ public sealed class PendingTileSweeper(BlobContainerClient tiles, ResultTable re
             if (!ResultTable.IsCurrent(finished.GetValueOrDefault((key.PartitionKey, key.RowKey)), blob.Properties.ETag))
             {
                 pending.Add(blob.Name);
+            }
+        }
+
+        // A row left in Scored or Moving by a crash is finished too, even when its blob already left tiles (copied
+        // and deleted, but the row not yet marked Done): nothing else would ever visit it again.
+        var listed = new HashSet<string>(pending, StringComparer.Ordinal);
+        foreach (var name in await results.UnfinishedBlobNamesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (listed.Add(name))
+            {
+                pending.Add(name);
             }
         }
 

@@ -73,6 +73,30 @@ public sealed class ResultTable(TableClient table)
     }
 
     /// <summary>
+    /// The blob names of rows that are not Done (Scored or Moving): a move cut short by a crash, whose blob may already
+    /// have left the tiles container and so would never be listed there again.
+    /// </summary>
+    public async Task<List<string>> UnfinishedBlobNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        try
+        {
+            string filter = TableClient.CreateQueryFilter($"Stage ne {nameof(TileStage.Done)}");
+            string[] select = [nameof(FocusResultEntity.BlobName)];
+            await foreach (var row in table.QueryAsync<FocusResultEntity>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(row.BlobName);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No table yet: nothing is unfinished.
+        }
+
+        return names;
+    }
+
+    /// <summary>
     /// True when <paramref name="row"/> describes exactly the blob version <paramref name="blobETag"/>: the one
     /// "this version already has a row" check. Listings give ETags without the quotes that response headers (and so
     /// rows) carry, so quotes are ignored.

@@ -41,4 +41,27 @@ public sealed class PendingTileSweeperTests(AzuriteFixture azurite)
         Assert.Equal(5, outcomes.Count);
         Assert.Equal(2, (await TestStorage.NamesAsync(storage.Rejected)).Count);
     }
+    [Fact]
+    public async Task SweepAsync_RowLeftMovingAfterItsBlobLeftTiles_IsFinishedInItsDestination()
+    {
+        // A crash between the move's delete and the row's last write leaves the tile in rejected and its row Moving;
+        // the blob is no longer listed in tiles, so only the row can bring it back to the sweep.
+        await using var storage = await TestStorage.CreateAsync(azurite);
+        var sweeper = storage.Services.GetRequiredService<PendingTileSweeper>();
+        await storage.UploadAsync("s/x000_y000.png", TestTiles.Defocused);
+        await sweeper.SweepAsync(null, CancellationToken.None);
+        var row = await storage.SingleRowAsync("s/x000_y000.png");
+        Assert.Equal(("Done", "Rejected"), (row.Stage, row.Location));
+        row.Stage = nameof(TileStage.Moving);
+        await storage.Results.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        Assert.Equal(["s/x000_y000.png"], await sweeper.FindPendingAsync(CancellationToken.None));
+        await sweeper.SweepAsync(null, CancellationToken.None);
+
+        row = await storage.SingleRowAsync("s/x000_y000.png");
+        Assert.Equal(("Done", "Rejected"), (row.Stage, row.Location));
+        Assert.Equal(["s/x000_y000.png"], await TestStorage.NamesAsync(storage.Rejected));
+        Assert.Empty(await TestStorage.NamesAsync(storage.Tiles));
+        Assert.Empty(await sweeper.FindPendingAsync(CancellationToken.None));
+    }
 }
