@@ -20,6 +20,8 @@ MICRONS_PER_PIXEL = float(_CARD["micronsPerPixel"])
 PATCH_SIZE = int(_CARD["patchSize"])
 INPUT_NAME = _CARD["inputName"]
 OUTPUT_NAME = _CARD["outputName"]
+# The optional second output (focusnet_laplace): the calibrated Laplace scale of the defocus estimate, um
+SCALE_OUTPUT_NAME = _CARD.get("scaleOutputName", "defocus_scale_um")
 
 # ScoringOptions.MinPatchTissueFraction / MinTileTissueFraction: a patch is scored when at least this share of its
 # pixels is tissue; a tile with less tissue than the second share is NoTissue.

@@ -24,16 +24,18 @@ import models
 import presets
 import utils
 
-INPUT_NAME, OUTPUT_NAME = contract.INPUT_NAME, contract.OUTPUT_NAME
+INPUT_NAME, OUTPUT_NAME, SCALE_OUTPUT_NAME = contract.INPUT_NAME, contract.OUTPUT_NAME, contract.SCALE_OUTPUT_NAME
 PATCH_SIZE, MICRONS_PER_PIXEL = contract.PATCH_SIZE, contract.MICRONS_PER_PIXEL
 
 
 def export_onnx(model, path, size=PATCH_SIZE, opset=17):
+    """Exports `model`; a models.TwoOutputs wrapper gives the second output, the calibrated scale."""
     model.eval()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     dummy = torch.rand(1, 3, size, size)
-    kwargs = dict(input_names=[INPUT_NAME], output_names=[OUTPUT_NAME], opset_version=opset,
-                  dynamic_axes={INPUT_NAME: {0: "N"}, OUTPUT_NAME: {0: "N"}}, do_constant_folding=True)
+    outputs = [OUTPUT_NAME, SCALE_OUTPUT_NAME] if isinstance(model, models.TwoOutputs) else [OUTPUT_NAME]
+    kwargs = dict(input_names=[INPUT_NAME], output_names=outputs, opset_version=opset,
+                  dynamic_axes={INPUT_NAME: {0: "N"}, **{o: {0: "N"} for o in outputs}}, do_constant_folding=True)
     try:
         torch.onnx.export(model, dummy, path, dynamo=False, **kwargs)   # torch >= 2.5: keep the TorchScript exporter
     except TypeError:
@@ -45,10 +47,12 @@ def export_onnx(model, path, size=PATCH_SIZE, opset=17):
 def check_onnx(path, size=PATCH_SIZE):
     m = onnx.load(path)
     onnx.checker.check_model(m)
-    (inp,), (out,) = m.graph.input, m.graph.output
+    (inp,), outs = m.graph.input, list(m.graph.output)
     dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]
     assert inp.name == INPUT_NAME and dims(inp)[1:] == [3, size, size] and isinstance(dims(inp)[0], str), dims(inp)
-    assert out.name == OUTPUT_NAME and dims(out)[1:] == [1], dims(out)
+    assert [o.name for o in outs] in ([OUTPUT_NAME], [OUTPUT_NAME, SCALE_OUTPUT_NAME]), [o.name for o in outs]
+    for out in outs:
+        assert dims(out)[1:] == [1] and out.type.tensor_type.elem_type == onnx.TensorProto.FLOAT, dims(out)
     assert inp.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
     return m
 
@@ -85,10 +89,15 @@ def write_parity_fixture(model, fixture_dir, onnx_path):
         assert np.array_equal(back, p)
         files.append(name)
     x = torch.from_numpy(np.stack(patches)).permute(0, 3, 1, 2).float() / 255
+    scale = None
     with torch.no_grad():
-        y = model.eval()(x)[:, 0].tolist()
+        out = model.eval()(x)
+        if isinstance(out, tuple):
+            out, scale = out
+        y = out[:, 0].tolist()
     expected = {"model": os.path.basename(onnx_path), "modelSha256": sha256(onnx_path), "inputName": INPUT_NAME,
                 "outputName": OUTPUT_NAME, "inputs": files, "defocusUm": y, "tolerance": 1e-3,
+                **({"scaleOutputName": SCALE_OUTPUT_NAME, "defocusScaleUm": scale[:, 0].tolist()} if scale is not None else {}),
                 "layout": f"each PNG is one {PATCH_SIZE}x{PATCH_SIZE} RGB patch; tensor = pixel / 255 as float32 "
                           "NCHW, in file order",
                 "note": "synthetic patches made by training/export.py (not from ../shared); outputs from PyTorch"}
@@ -121,7 +130,26 @@ def rounded(um):
     return None if um is None else round(um, 3)
 
 
-def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest, args):
+def scale_card(uncertainty):
+    """The card's description of the second output, from training/uncertainty.py's report."""
+    five = uncertainty["fiveDraws"]
+    return {
+        "scaleOutputName": SCALE_OUTPUT_NAME,
+        "scaleOutput": {"shape": ["N", 1], "dtype": "float32", "unit": "um",
+                        "meaning": "scale b of a Laplace distribution centred on the defocus output, calibrated on "
+                                   "held-out sources: the interval defocus +- ln(1 / (1 - p)) b (clipped at 0) holds "
+                                   "the true defocus with probability p"},
+        "uncertainty": {"distribution": "laplace", "intervalLevel": uncertainty["level"],
+                        "calibration": {"scaleFactor": round(uncertainty["calibration"]["scaleFactor"], 4),
+                                        "seed": uncertainty["calibration"]["seed"],
+                                        "samples": uncertainty["calibration"]["samples"],
+                                        "set": "its own draw of the held-out sources (training/uncertainty.py)"},
+                        "coverageFiveDraws": five["coverage"]["overall"],
+                        "coverageFiveDrawsPerBand": five["coverage"]["perBand"]},
+    }
+
+
+def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest, args, uncertainty=None):
     val = (eval_report or {}).get("validation", {})
     sources = []
     for s in (prepare_manifest or {}).get("sources", []):
@@ -137,6 +165,7 @@ def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest
         "input": {"shape": ["N", 3, PATCH_SIZE, PATCH_SIZE], "dtype": "float32", "channels": "RGB",
                   "scaling": "8-bit sRGB / 255 (normalisation is inside the model)"},
         "output": {"shape": ["N", 1], "dtype": "float32", "unit": "um", "meaning": "absolute defocus |z|, >= 0"},
+        **(scale_card(uncertainty) if uncertainty else {}),
         "preprocessing": {"resample": "separable on 8-bit sRGB; k = s/m; k < 1 area (box) mean, k >= 1 linear at "
                           "(i + 0.5)/k - 0.5 clamped; columns then rows in float32, one rounding half away from zero",
                           "patches": f"{PATCH_SIZE} x {PATCH_SIZE} at {MICRONS_PER_PIXEL} um/px, / 255; per image: "
@@ -191,17 +220,23 @@ def main(args):
     model.eval()
     if hasattr(model, "fold_normalization"):   # exact for a stem without padding; one pass less over each patch
         model.fold_normalization()
-    export_onnx(model, args.output, opset=args.opset)
+    uncertainty = utils.load_json(args.uncertainty_report) if args.uncertainty_report else None
+    exported = model
+    if hasattr(model, "distribution"):
+        if uncertainty is None:
+            raise SystemExit(f"{arch} predicts a scale: give --uncertainty-report (training/uncertainty.py) to calibrate it")
+        exported = models.TwoOutputs(model, uncertainty["calibration"]["scaleFactor"]).eval()
+    export_onnx(exported, args.output, opset=args.opset)
     print(f"exported {arch} to {args.output} ({os.path.getsize(args.output) / 1e6:.2f} MB), onnx.checker ok, "
           f"sha256 {sha256(args.output)}")
     if args.fixture_dir:
-        exp = write_parity_fixture(model, args.fixture_dir, args.output)
+        exp = write_parity_fixture(exported, args.fixture_dir, args.output)
         print(f"parity fixture in {args.fixture_dir}: {exp['defocusUm']}")
     if args.card:
         report = utils.load_json(args.eval_report) if args.eval_report and os.path.exists(args.eval_report) else None
         man_path = os.path.join(args.data_dir, "manifest.json")
         manifest = utils.load_json(man_path) if os.path.exists(man_path) else None
-        card = write_card(args.card, args.output, model, arch, ckpt, report, manifest, args)
+        card = write_card(args.card, args.output, exported, arch, ckpt, report, manifest, args, uncertainty)
         print(f"model card {args.card}: {card['macsPerPatch'] / 1e6:.1f} M MACs, {card['parameters']} parameters")
 
 
@@ -220,6 +255,8 @@ def get_args_parser():
     p.add_argument("--eval-report", default=os.path.join(here, "..", "models", "eval", "report.json"),
                    help="evaluate.py report for the card")
     p.add_argument("--data-dir", default=os.path.join(here, "data"), help="prepare.py output (for the card)")
+    p.add_argument("--uncertainty-report", default="",
+                   help="training/uncertainty.py report: its scale factor calibrates the second output (focusnet_laplace)")
     p.add_argument("--name", default="focus-model", help="model name in the card")
     p.add_argument("--version", default="1.1.0", help="model version in the card")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")

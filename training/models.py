@@ -172,7 +172,48 @@ class FocusNetV2Whole(FocusNetV2):
         super().__init__(window=320)
 
 
-ARCHS = {"focusnet": FocusNet, "focusnet_v2": FocusNetV2, "focusnet_v2_whole": FocusNetV2Whole,
+class FocusNetLaplace(FocusNet):
+    """focusnet with a second head: the scale b (um) of a Laplace distribution around its point estimate, from the
+    same pooled features. The point head and the whole network are focusnet's (1.1.0's weights load as they are;
+    strict=False leaves the new head at its initial values), and `forward` still returns the point estimate only, so
+    every tool that reads one output keeps working; `distribution` returns both. The scale is large where the patch
+    cannot reveal its defocus (flat, structure-poor, glass) and small where it can: it is trained by the Laplace
+    negative log-likelihood of the label around the (detached) point estimate, so it cannot pull the point estimate
+    towards easy targets."""
+
+    SCALE_FLOOR_UM = 0.02
+
+    def __init__(self, hidden=32):
+        super().__init__()
+        features = self.head[0].in_features
+        self.scale_head = nn.Sequential(nn.Linear(features, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, 1))
+        nn.init.zeros_(self.scale_head[-1].weight)
+        nn.init.constant_(self.scale_head[-1].bias, -1.0)     # b starts at softplus(-1) + floor = 0.33 um
+
+    def pooled(self, x):
+        return torch.mean(self.features(self.stem(self.normalize(x))), dim=(2, 3))
+
+    def distribution(self, x):
+        """(|z| point estimate [N, 1], Laplace scale [N, 1]), both in um."""
+        pooled = self.pooled(x)
+        return F.softplus(self.head(pooled)), F.softplus(self.scale_head(pooled)) + self.SCALE_FLOOR_UM
+
+
+class TwoOutputs(nn.Module):
+    """Export wrapper: both outputs of a FocusNetLaplace, the scale multiplied by the calibration factor that makes
+    its nominal intervals cover what they claim on held-out sources (training/uncertainty.py)."""
+
+    def __init__(self, model, scale_factor):
+        super().__init__()
+        self.model = model
+        self.register_buffer("scale_factor", torch.tensor(float(scale_factor)))
+
+    def forward(self, x):
+        mu, b = self.model.distribution(x)
+        return mu, b * self.scale_factor
+
+
+ARCHS = {"focusnet": FocusNet, "focusnet_laplace": FocusNetLaplace, "focusnet_v2": FocusNetV2, "focusnet_v2_whole": FocusNetV2Whole,
          "inception_v3": InceptionFocus}
 
 

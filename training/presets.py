@@ -116,8 +116,10 @@ class SyntheticDefocus:
     """Specimen (stain/intensity) jitter, defocus PSF in linear light, sensor noise, tone jitter, 8 bits, JPEG."""
 
     def __init__(self, bank, out_size, nuisance=True, p_jpeg=0.7, jpeg_quality=(45, 95), stain_jitter=0.2,
-                 density_jitter=0.0, restain=0.0, sparse=0.0, pas=0.0):
+                 density_jitter=0.0, restain=0.0, sparse=0.0, pas=0.0, specimens=None):
         self.bank, self.out_size, self.nuisance = bank, out_size, nuisance
+        # specimens.Specimens (thick sections, folds, tilt, no-information tissue) or None: thin planes only
+        self.specimens = specimens
         self.p_jpeg, self.jpeg_quality = p_jpeg, jpeg_quality
         # optical density scale: per channel in 1 +- stain_jitter (hue), and overall in 1 +- density_jitter (how
         # much stain the section took up: pale and heavy staining are not defocus)
@@ -200,7 +202,12 @@ class SyntheticDefocus:
 
     def __call__(self, srgb, z, gen):
         """srgb: [B, 3, H, W] in-focus crops in [0, 1]; z: [B] um; gen: CPU torch.Generator."""
+        return self.render(srgb, z, gen)[0]
+
+    def render(self, srgb, z, gen):
+        """Like __call__, and the labels: z itself for thin planes, the specimen's label (specimens.py) otherwise."""
         b, dev = srgb.shape[0], srgb.device
+        labels = z
         x = srgb
         if self.nuisance:
             x = random_dihedral(x, gen)
@@ -216,8 +223,12 @@ class SyntheticDefocus:
                 od = od * self._u(gen, b, 1 - self.density_jitter, 1 + self.density_jitter, dev, (1, 1, 1))
             if self.sparse > 0:           # likewise
                 od = self._thin(od, gen)
-            lin = torch.exp(-od) * self._u(gen, b, 0.85, 1.1, dev, (1, 1, 1))
-        lin = defocus.defocus_linear(lin, z.to(dev), self.bank)
+            if self.specimens is None:
+                lin = torch.exp(-od) * self._u(gen, b, 0.85, 1.1, dev, (1, 1, 1))
+            else:
+                lin, labels, _ = self.specimens.render(od, self._u(gen, b, 0.85, 1.1, dev, (1, 1, 1)), z, self.bank, gen)
+        if not self.nuisance or self.specimens is None:
+            lin = defocus.defocus_linear(lin, z.to(dev), self.bank)
         h, w = lin.shape[-2:]
         m = 8 if self.nuisance else 0
         s = self.out_size + m
@@ -244,7 +255,7 @@ class SyntheticDefocus:
                 out[idx.to(dev)] = jpeg_simulate(out[idx.to(dev)], q[idx].to(dev))
             oy, ox = [int(v) for v in torch.randint(0, m + 1, (2,), generator=gen)]
             out = out[..., oy:oy + self.out_size, ox:ox + self.out_size]
-        return out.contiguous()
+        return out.contiguous(), labels
 
 
 def load_padded(data_dir, src, margin, min_size=0):
@@ -320,7 +331,7 @@ class TrainingBatches:
     def _fresh(self, n, gen):
         crops, z = self.sampler.sample(n, gen)
         with torch.no_grad():
-            return self.synth(crops, z, gen), z
+            return self.synth.render(crops, z, gen)
 
     def _fill(self, gen, chunk=64):
         xs, zs = [], []
@@ -352,12 +363,14 @@ STAIN_SHIFTS = {"none": {}, "restain": {"restain": 1.0}, "pas": {"pas": 1.0}}
 
 
 def build_val_set(manifest, data_dir, bank, size, device, seed=VAL_SEED, n_random=5, chunk=32, max_patches=0,
-                  stain_shift="none"):
+                  stain_shift="none", specimens=None):
     """Fixed validation set: every held-out patch at the levels 0..10 plus n_random continuous z in [0, 10];
-    `stain_shift` re-stains every sample before the blur (STAIN_SHIFTS; "none" draws exactly as before)."""
+    `stain_shift` re-stains every sample before the blur (STAIN_SHIFTS; "none" draws exactly as before);
+    `specimens` (specimens.Specimens) renders them as thick sections, folds, tilt..., and the labels returned are
+    then the specimens' labels (specimens.py), not the drawn z."""
     margin = defocus.KERNEL_SIZE // 2 + 8
     gen = torch.Generator().manual_seed(seed)
-    synth = SyntheticDefocus(bank, size, nuisance=True, **STAIN_SHIFTS[stain_shift])
+    synth = SyntheticDefocus(bank, size, nuisance=True, specimens=specimens, **STAIN_SHIFTS[stain_shift])
     crops, zs, src_names = [], [], []
     for src in manifest["sources"]:
         if src["split"] != "val":
@@ -370,9 +383,10 @@ def build_val_set(manifest, data_dir, bank, size, device, seed=VAL_SEED, n_rando
                 crops.append(c)
                 zs.append(float(z))
                 src_names.append(src["file"])
-    xs = []
+    xs, labels = [], []
     for i in range(0, len(crops), chunk):
         cb = torch.from_numpy(np.stack(crops[i:i + chunk])).permute(0, 3, 1, 2).float().to(device) / 255
-        out = synth(cb, torch.tensor(zs[i:i + chunk]), gen)
+        out, label = synth.render(cb, torch.tensor(zs[i:i + chunk]), gen)
         xs.append(torch.round(out * 255).to(torch.uint8).cpu())
-    return torch.cat(xs), torch.tensor(zs), src_names
+        labels.append(label.float().cpu())
+    return torch.cat(xs), torch.cat(labels), src_names

@@ -17,6 +17,7 @@ import contract
 import defocus
 import models
 import presets
+import specimens
 import utils
 
 
@@ -30,6 +31,11 @@ def update_ema(ema, model, decay):
                 averaged.copy_(current)
 
 
+def laplace_nll(target, location, scale):
+    """Mean negative log-likelihood of `target` under Laplace(location, scale), without the constant log 2."""
+    return (torch.log(scale) + (target - location).abs() / scale).mean()
+
+
 def train_one_epoch(model, optimizer, scheduler, batches, args, epoch, gen, deadline, ema=None):
     model.train()
     t0, losses, n_steps = time.time(), [], 0
@@ -37,8 +43,13 @@ def train_one_epoch(model, optimizer, scheduler, batches, args, epoch, gen, dead
         if time.time() > deadline:
             break
         x, z = batches.next(args.batch_size, gen)
-        pred = model(x)[:, 0]
-        loss = F.smooth_l1_loss(pred, z.to(pred.device), beta=args.huber_beta)
+        if hasattr(model, "distribution"):
+            mu, scale = model.distribution(x)
+            loss = (F.smooth_l1_loss(mu[:, 0], z.to(mu.device), beta=args.huber_beta)
+                    + args.scale_loss_weight * laplace_nll(z.to(mu.device), mu[:, 0].detach(), scale[:, 0]))
+        else:
+            pred = model(x)[:, 0]
+            loss = F.smooth_l1_loss(pred, z.to(pred.device), beta=args.huber_beta)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -69,9 +80,13 @@ def load_weights(path, model, ema):
     """Loads a checkpoint's weights into the model (and its EMA) and returns the checkpoint. With EMA, "model" holds
     the averaged weights (the ones exported) and "model_raw" the optimised ones."""
     ckpt = torch.load(path, map_location="cpu")
-    model.load_state_dict(ckpt.get("model_raw", ckpt["model"]))
+    # a point-only checkpoint (focusnet) starts a focusnet_laplace: everything but the new scale head loads
+    strict = not (hasattr(model, "scale_head") and not any(k.startswith("scale_head.") for k in ckpt["model"]))
+    missing = model.load_state_dict(ckpt.get("model_raw", ckpt["model"]), strict=strict).missing_keys
+    if missing:
+        print(f"not in {path}, left at their initial values: {missing}", flush=True)
     if ema is not None:
-        ema.load_state_dict(ckpt["model"])
+        ema.load_state_dict(ckpt["model"], strict=strict)
     return ckpt
 
 
@@ -102,9 +117,13 @@ def main(args):
     start = time.time()
     deadline = start + args.time_limit_s if args.time_limit_s > 0 else float("inf")
     _, bank, sampler, (val_x, val_z, _) = load_data(args, device)
+    spec = None
+    if args.specimens:   # thick sections, folds, tilt, no-information tissue (specimens.py), at these shares
+        shares = dict(zip(("thick", "fold", "tilt", "flat", "smooth"), args.specimens))
+        spec = specimens.Specimens(**shares, out_size=args.crop_size + 8)
     synth = presets.SyntheticDefocus(bank, args.crop_size, nuisance=True, stain_jitter=args.stain_jitter,
                                      density_jitter=args.density_jitter, restain=args.restain,
-                                     sparse=args.sparse)
+                                     sparse=args.sparse, specimens=spec)
     batches = presets.TrainingBatches(sampler, synth, args.replay_pool, args.replay_refresh)
     model = models.get_model(args.arch).to(device)
     print(f"{args.arch}: {utils.count_parameters(model)} parameters", flush=True)
@@ -221,6 +240,10 @@ def get_args_parser():
     p.add_argument("--replay-pool", default=0, type=int,
                    help="samples kept in a replay pool (0 = every sample fresh; for CPU training, see presets.py)")
     p.add_argument("--replay-refresh", default=16, type=int, help="fresh samples per step when --replay-pool > 0")
+    p.add_argument("--specimens", default=None, type=float, nargs=5, metavar=("THICK", "FOLD", "TILT", "FLAT", "SMOOTH"),
+                   help="shares of non-planar and no-information specimens (specimens.py); default: thin planes only")
+    p.add_argument("--scale-loss-weight", default=0.5, type=float,
+                   help="weight of the scale head's Laplace likelihood (focusnet_laplace)")
     p.add_argument("--huber-beta", default=0.1, type=float, help="smooth-L1 beta (um)")
     p.add_argument("--psf-dz", default=0.05, type=float, help="z step of the precomputed PSF bank (um)")
     p.add_argument("--time-limit-s", default=0, type=float, help="stop after this many seconds (0 = no limit)")

@@ -1,0 +1,178 @@
+"""Issue 25 on the training side: specimens that are not one thin plane, the scale head, its calibration and the
+verdict rule the engine applies (docs/scoring.md), and the two-output export."""
+import math
+import os
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+import defocus
+import export
+import models
+import specimens
+import train
+import uncertainty
+from test_train import run
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHIPPED_1_1 = os.path.join(REPO, "models", "previous", "focus-model-1.1.0", "focus-model.pth")
+if not os.path.exists(SHIPPED_1_1):      # before 1.2.0 shipped, 1.1.0 was models/focus-model.pth
+    SHIPPED_1_1 = os.path.join(REPO, "models", "focus-model.pth")
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return defocus.PSFBank(z_max=11.0, dz=0.25)
+
+
+def textured_od(n=2, size=120, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(n, 3, size, size, generator=g) * 1.5
+
+
+def test_weighted_rms_is_the_plane_distance_for_one_layer_and_the_slab_rms_for_a_centred_section():
+    assert torch.allclose(specimens.weighted_rms(torch.tensor([[3.0, 3.0]]), torch.tensor([[1.0, 5.0]])), torch.tensor([3.0]))
+    # a 6 um section centred on the focal plane, four equal layers at +-0.75 and +-2.25 um: 1.68 um, not 0
+    depths = torch.tensor([[2.25, 0.75, 0.75, 2.25]])
+    assert math.isclose(float(specimens.weighted_rms(depths, torch.ones(1, 4))), math.sqrt((2.25 ** 2 + 0.75 ** 2) / 2), rel_tol=1e-6)
+
+
+def test_plane_specimen_is_the_old_simulator_and_keeps_its_label(bank):
+    od = textured_od()
+    z = torch.tensor([0.0, 4.0])
+    spec = specimens.Specimens()
+    light = torch.tensor([0.9, 1.05]).view(2, 1, 1, 1)
+    lin, labels, kinds = spec.render(od, light, z, bank, torch.Generator().manual_seed(1), kinds=torch.zeros(2, dtype=torch.long))
+    assert torch.allclose(lin, defocus.defocus_linear(torch.exp(-od), z, bank) * light)
+    assert torch.equal(labels, z)
+
+
+@pytest.mark.parametrize("kind", ["thick", "fold", "tilt"])
+def test_non_planar_labels_lie_between_the_nearest_and_farthest_material_and_grow_with_distance(kind, bank):
+    od = textured_od(n=8)
+    index = specimens.KINDS.index(kind)
+    spec = specimens.Specimens(out_size=100)
+    near, far = torch.zeros(8), torch.full((8,), 6.0)
+    _, at_focus, _ = spec.render(od, torch.ones(8, 1, 1, 1), near, bank, torch.Generator().manual_seed(2), torch.full((8,), index))
+    _, away, _ = spec.render(od, torch.ones(8, 1, 1, 1), far, bank, torch.Generator().manual_seed(2), torch.full((8,), index))
+    assert (at_focus > 0).all(), "material off the focal plane makes even a centred specimen soft"
+    assert (at_focus <= 6.0).all()          # no layer is farther than half the thickest section / fold / tilt span
+    assert (away > at_focus).all()
+
+
+def test_thick_section_multiplies_layer_transmittances_so_it_is_darker_and_hazier_than_its_plane(bank):
+    od = textured_od(n=4)
+    spec = specimens.Specimens(out_size=100)
+    ones = torch.ones(4, 1, 1, 1)
+    plane, _, _ = spec.render(od, ones, torch.zeros(4), bank, torch.Generator().manual_seed(3), torch.zeros(4, dtype=torch.long))
+    thick, _, _ = spec.render(od, ones, torch.zeros(4), bank, torch.Generator().manual_seed(3), torch.full((4,), 1))
+    inner = (slice(None), slice(None), slice(40, 80), slice(40, 80))
+    contrast = lambda x: x[inner].std(dim=(2, 3)).mean()
+    assert contrast(thick) < contrast(plane)
+
+
+def test_flat_specimen_has_no_structure_and_smooth_little(bank):
+    od = textured_od(n=3)
+    spec = specimens.Specimens()
+    ones = torch.ones(3, 1, 1, 1)
+    flat, labels, _ = spec.render(od, ones, torch.tensor([0.0, 5.0, 10.0]), bank, torch.Generator().manual_seed(4),
+                                  torch.full((3,), specimens.KINDS.index("flat")))
+    assert float(flat.std(dim=(2, 3)).max()) < 1e-6 and torch.equal(labels, torch.tensor([0.0, 5.0, 10.0]))
+    smooth, _, _ = spec.render(od, ones, torch.zeros(3), bank, torch.Generator().manual_seed(4),
+                               torch.full((3,), specimens.KINDS.index("smooth")))
+    sharp = torch.exp(-od)
+    assert float(smooth[..., 30:90, 30:90].std()) < 0.2 * float(sharp[..., 30:90, 30:90].std())
+
+
+def test_laplace_net_starts_from_1_1_0_with_the_same_point_estimate_and_a_positive_scale():
+    ckpt = torch.load(SHIPPED_1_1, map_location="cpu")
+    point = models.get_model("focusnet")
+    point.load_state_dict(ckpt["model"])
+    laplace = models.get_model("focusnet_laplace")
+    missing = laplace.load_state_dict(ckpt["model"], strict=False).missing_keys
+    assert missing and all(k.startswith("scale_head.") for k in missing)
+    x = torch.rand(2, 3, 320, 320)
+    with torch.no_grad():
+        mu, b = laplace.eval().distribution(x)
+        assert torch.allclose(mu, point.eval()(x)) and torch.allclose(laplace(x), mu)
+    assert (b >= models.FocusNetLaplace.SCALE_FLOOR_UM).all()
+    assert utils_macs(laplace) <= 1.01 * utils_macs(point)
+
+
+def utils_macs(model):
+    import utils
+    return utils.count_macs(model, 320)
+
+
+def test_laplace_nll_is_lowest_at_the_mean_absolute_error():
+    errors = torch.tensor([0.1, -0.3, 0.2, 0.6])
+    scales = torch.linspace(0.05, 1.0, 400)
+    nll = torch.stack([train.laplace_nll(errors, torch.zeros(4), torch.full((4,), s)) for s in scales])
+    assert abs(float(scales[nll.argmin()]) - float(errors.abs().mean())) < 0.01
+
+
+def test_focusnet_laplace_two_steps_with_specimens(tiny_data, tmp_path):
+    _, hist = run(tiny_data, tmp_path / "u", "focusnet_laplace", 96, ["--specimens", "0.3", "0.1", "0.2", "0.1", "0.1"])
+    assert np.isfinite(hist[0]["loss"])
+    ckpt = torch.load(tmp_path / "u" / "checkpoint.pth", map_location="cpu")
+    assert any(k.startswith("scale_head.") for k in ckpt["model"])
+
+
+def test_calibration_makes_the_nominal_interval_cover_its_level_and_coverage_counts_per_band():
+    rng = np.random.default_rng(0)
+    y = rng.uniform(0, 10, 20000)
+    b = rng.uniform(0.1, 0.5, 20000)
+    mu = y + rng.laplace(0, 2 * b)           # the raw scale is half the true one
+    c = uncertainty.calibrate(mu, b, y, 0.8)
+    assert abs(c - 2.0) < 0.1
+    cov = uncertainty.coverage(mu, b * c, y, 0.8)
+    assert abs(cov["overall"] - 0.8) < 0.01
+    assert all(abs(v - 0.8) < 0.03 for v in cov["perBand"].values()), cov
+    assert uncertainty.coverage(mu, b, y, 0.8)["overall"] < 0.6
+
+
+@pytest.mark.parametrize("judgements,verdict", [
+    ([1], "OutOfFocus"), ([-1], "InFocus"), ([0], "Indeterminate"),
+    ([1, 1, 0, -1], "OutOfFocus"),            # half the patches judged out, more out than in
+    ([1, -1, 0, 0], "Indeterminate"),         # a quarter each way: not enough evidence
+    ([1, 1, -1, -1], "Indeterminate"),        # half each way: a tie is not a verdict
+    ([-1, -1, -1, 1, 0], "InFocus"),
+    ([0, 0, 0, 1, 1], "Indeterminate"),       # two of five judged out: below half
+])
+def test_tile_rule(judgements, verdict):
+    assert uncertainty.tile_verdict(np.array(judgements)) == verdict
+
+
+def test_patch_judgements_use_the_clipped_laplace_interval():
+    k = math.log(5)
+    mu = np.array([3.0, 1.0, 2.0, 0.1])
+    scale = np.array([0.5, 0.5, 0.1, 1.0])
+    # 3 - 0.80 > 2: out; 1 + 0.80 <= 2: in; 2 +- 0.16 straddles 2; 0.1 + 1.61 <= 2: in (low clipped at 0)
+    assert uncertainty.patch_judgements(mu, scale, 0.8, 2.0).tolist() == [1, -1, 0, -1]
+    assert math.isclose(uncertainty.half_width_per_scale(0.8), k)
+
+
+def test_no_information_patches_are_flat_stain_colours_with_noise_and_jpeg():
+    x, names = uncertainty.no_information_patches(per_colour=4, size=64)
+    assert x.shape == (4 * len(uncertainty.STAIN_COLOURS), 3, 64, 64) and x.dtype == torch.uint8
+    assert any("jpeg" in n for n in names) and any("noise 0.03" in n for n in names)
+    assert float(x.float().std(dim=(2, 3)).max()) < 20       # no structure beyond noise and shading
+
+
+def test_two_output_export_names_both_outputs_and_its_fixture_holds_the_calibrated_scale(tmp_path):
+    torch.manual_seed(0)
+    model = models.get_model("focusnet_laplace").eval()
+    wrapped = models.TwoOutputs(model, 1.7).eval()
+    path = str(tmp_path / "u.onnx")
+    export.export_onnx(wrapped, path)
+    m = onnx.load(path)
+    assert [o.name for o in m.graph.output] == ["defocus_um", "defocus_scale_um"]
+    expected = export.write_parity_fixture(wrapped, str(tmp_path / "fx"), path)
+    x = torch.from_numpy(np.stack([np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(tmp_path / "fx" / f).convert("RGB"))
+                                   for f in expected["inputs"]])).permute(0, 3, 1, 2).float() / 255
+    with torch.no_grad():
+        mu, b = model.distribution(x)
+    assert np.allclose(expected["defocusUm"], mu[:, 0].numpy(), atol=1e-5)
+    assert np.allclose(expected["defocusScaleUm"], 1.7 * b[:, 0].numpy(), atol=1e-5)

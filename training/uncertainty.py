@@ -1,0 +1,258 @@
+"""Calibrate a focusnet_laplace checkpoint's scale on held-out sources, then check it against issue 25's goals.
+
+    /usr/bin/python3 training/uncertainty.py --checkpoint training/runs/cpu-u1/checkpoint.pth \
+        --baseline models/focus-model.pth --output-json models/eval/uncertainty.json
+
+1. **Calibration** on its own draw of the held-out sources (seed CALIBRATION_SEED, never among the report draws): the
+   factor c that makes mu +- k c b (k = ln(1 / (1 - level)), the Laplace quantile) cover `level` of the patches.
+   The export multiplies the scale output by c.
+2. **Report draws** (the five held-out draws compare.py uses): point accuracy (R^2, MAE 0-4 um, slope), interval
+   coverage overall and per 2 um band, and the engine's verdict rule (docs/scoring.md) applied to each patch as a
+   one-patch tile: at >= 3 um the share OutOfFocus, at <= 1 um the share InFocus.
+3. **No-information tiles** generated here: flat and nearly flat stain colours (eosin, haematoxylin, DAB, grey,
+   PAS), with sensor noise and JPEG: how many would be OutOfFocus (goal: none).
+4. **Thick sections, folds and tilt** (specimens.py) drawn from the held-out sources: error against their label,
+   for this model and for the baseline.
+5. **Every shared image** read as the engine reads it: median defocus, median interval, verdict; and the soft OS-2
+   scan against its sharp twin.
+"""
+import argparse
+import math
+import os
+import time
+
+import numpy as np
+import torch
+
+import contract
+import evaluate
+import preprocess
+import presets
+import specimens
+import tissue
+import utils
+
+CALIBRATION_SEED = 7
+REPORT_SEEDS = (presets.VAL_SEED, 1, 2, 3, 4)
+BANDS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.0001))
+SOFT_SCAN, SHARP_TWIN = "openslide-os2-ndpi-ki67-ihc-soft.png", "openslide-os2-vsi-ki67-ihc.png"
+
+
+def half_width_per_scale(level):
+    """k such that a Laplace(mu, b) puts `level` of its mass in mu +- k b."""
+    return math.log(1.0 / (1.0 - level))
+
+
+@torch.no_grad()
+def predict(model, x_uint8, batch=64):
+    """(mu, b) as numpy arrays for uint8 patches [N, 3, P, P]; b is the model's raw (uncalibrated) scale."""
+    model.eval()
+    mus, bs = [], []
+    for i in range(0, len(x_uint8), batch):
+        xb = x_uint8[i:i + batch].float() / 255
+        if hasattr(model, "distribution"):
+            mu, b = model.distribution(xb)
+        else:
+            mu = model(xb)
+            b = torch.full_like(mu, float("nan"))
+        mus.append(mu[:, 0])
+        bs.append(b[:, 0])
+    return torch.cat(mus).numpy(), torch.cat(bs).numpy()
+
+
+def calibrate(mu, b, y, level):
+    """The factor c with P(|y - mu| <= k c b) = level on this set."""
+    return float(np.quantile(np.abs(y - mu) / b, level) / half_width_per_scale(level))
+
+
+def coverage(mu, scale, y, level):
+    """Share of labels inside the (0-clipped) interval, overall and per 2 um band of the label."""
+    k = half_width_per_scale(level)
+    inside = (y >= np.maximum(0, mu - k * scale)) & (y <= mu + k * scale)
+    per_band = {f"{lo}-{int(hi)}": float(inside[(y >= lo) & (y < hi)].mean()) for lo, hi in BANDS}
+    return {"overall": float(inside.mean()), "perBand": per_band,
+            "medianHalfWidthPerBand": {f"{lo}-{int(hi)}": float(np.median(k * scale[(y >= lo) & (y < hi)]))
+                                       for lo, hi in BANDS}}
+
+
+def patch_judgements(mu, scale, level, threshold):
+    """+1 judged out (interval above the threshold), -1 judged in (at or below it), 0 undecided."""
+    k = half_width_per_scale(level)
+    return np.where(np.maximum(0, mu - k * scale) > threshold, 1, np.where(mu + k * scale <= threshold, -1, 0))
+
+
+def tile_verdict(judgements, min_decisive_fraction=0.5):
+    """The engine's rule (docs/scoring.md) over one tile's tissue patches."""
+    n, out, inn = len(judgements), int((judgements == 1).sum()), int((judgements == -1).sum())
+    if out >= min_decisive_fraction * n and out > inn:
+        return "OutOfFocus"
+    if inn >= min_decisive_fraction * n and inn > out:
+        return "InFocus"
+    return "Indeterminate"
+
+
+def verdict_rates(mu, scale, y, level, threshold):
+    verdicts = np.array([tile_verdict(np.array([j])) for j in patch_judgements(mu, scale, level, threshold)])
+    far, near = y >= 3.0, y <= 1.0
+    share = lambda mask, v: float((verdicts[mask] == v).mean())
+    return {"atLeast3umOutOfFocus": share(far, "OutOfFocus"), "atLeast3umIndeterminate": share(far, "Indeterminate"),
+            "atMost1umInFocus": share(near, "InFocus"), "atMost1umIndeterminate": share(near, "Indeterminate"),
+            "atMost1umOutOfFocus": share(near, "OutOfFocus"), "atLeast3umInFocus": share(far, "InFocus")}
+
+
+STAIN_COLOURS = {"eosin": (0.93, 0.62, 0.80), "haematoxylin": (0.45, 0.35, 0.65), "dab": (0.62, 0.45, 0.30),
+                 "grey": (0.75, 0.75, 0.75), "pas": (0.85, 0.45, 0.70), "pale-eosin": (0.96, 0.85, 0.91)}
+
+
+def no_information_patches(seed=11, per_colour=24, size=contract.PATCH_SIZE):
+    """Flat and nearly flat stain colours as a scanner would write them: each colour flat, or with a smooth
+    low-frequency shading (+-6 %), with Poisson-Gaussian sensor noise at three levels, half of them JPEG-compressed
+    (quality 50-95). Returns (uint8 [N, 3, P, P], descriptions)."""
+    gen = torch.Generator().manual_seed(seed)
+    xs, names = [], []
+    for name, rgb in STAIN_COLOURS.items():
+        base = torch.tensor(rgb).view(1, 3, 1, 1).expand(per_colour, 3, size, size).clone()
+        shaded = torch.arange(per_colour) % 2 == 1
+        field = torch.nn.functional.interpolate(torch.rand(per_colour, 1, 3, 3, generator=gen) - 0.5, size=(size, size),
+                                                mode="bicubic", align_corners=True)
+        base = base * (1 + 0.12 * field * shaded.view(-1, 1, 1, 1))
+        noise = torch.tensor([0.0, 0.01, 0.03]).repeat(per_colour)[:per_colour].view(-1, 1, 1, 1)
+        x = (base + noise * torch.randn(base.shape, generator=gen)).clamp(0, 1)
+        x = torch.round(x * 255) / 255
+        use_jpeg = torch.arange(per_colour) % 4 >= 2
+        q = torch.randint(50, 96, (per_colour,), generator=gen)
+        idx = use_jpeg.nonzero().flatten()
+        x[idx] = presets.jpeg_simulate(x[idx], q[idx])
+        xs.append(torch.round(x * 255).to(torch.uint8))
+        names += [f"{name}{' shaded' if s else ''} noise {float(n):.2f}{f' jpeg q{int(qq)}' if j else ''}"
+                  for s, n, j, qq in zip(shaded, noise.flatten(), use_jpeg, q)]
+    return torch.cat(xs), names
+
+
+@torch.no_grad()
+def read_image(model, img_uint8, um_per_px, scale_factor, level, threshold):
+    """One image as the engine reads it (evaluate.predict_image), with intervals and the verdict rule."""
+    size = contract.PATCH_SIZE
+    img = preprocess.resample(img_uint8, um_per_px, contract.MICRONS_PER_PIXEL)
+    read = tissue.layout(img)
+    scored = [r for r, keep in zip(read["regions"], read["scored"]) if keep]
+    if not scored or not read["hasTissue"]:
+        return {"verdict": "NoTissue", "medianUm": None, "tissuePatches": len(scored)}
+    xb = torch.from_numpy(np.stack([tissue.patch(img, r, size) for r in scored])).permute(0, 3, 1, 2)
+    mu, b = predict(model, xb)
+    scale = b * scale_factor
+    k = half_width_per_scale(level)
+    return {"verdict": tile_verdict(patch_judgements(mu, scale, level, threshold)), "medianUm": float(np.median(mu)),
+            "lowUm": float(np.median(np.maximum(0, mu - k * scale))), "highUm": float(np.median(mu + k * scale)),
+            "tissuePatches": len(scored)}
+
+
+def point_metrics(mu, y):
+    r = utils.regression_report(mu, y)
+    return {k: r[k] for k in ("r2", "slope", "intercept", "mae", "mae0to4", "within05um0to4")}
+
+
+def main(args):
+    print(args, flush=True)
+    torch.set_num_threads(args.threads)
+    model, _ = evaluate.load_model(args.checkpoint)
+    baseline = evaluate.load_model(args.baseline)[0] if args.baseline else None
+    bank = evaluate.held_out_bank()
+    level, threshold = args.level, args.threshold
+    report = {"checkpoint": args.checkpoint, "baseline": args.baseline, "level": level, "thresholdUm": threshold}
+
+    t = time.time()
+    x, y, _ = evaluate.held_out_set(args.data_dir, CALIBRATION_SEED, bank=bank)
+    mu, b = predict(model, x)
+    c = calibrate(mu, b, y.numpy(), level)
+    report["calibration"] = {"seed": CALIBRATION_SEED, "samples": len(y), "scaleFactor": c,
+                             "coverageOnCalibrationDraw": coverage(mu, b * c, y.numpy(), level)}
+    print(f"calibration: c = {c:.3f} on {len(y)} held-out samples ({time.time() - t:.0f} s)", flush=True)
+
+    draws, all_mu, all_scale, all_y = [], [], [], []
+    for seed in args.seeds:
+        x, y, _ = evaluate.held_out_set(args.data_dir, seed, bank=bank)
+        mu, b = predict(model, x)
+        y = y.numpy()
+        entry = {"seed": seed, **point_metrics(mu, y), "coverage": coverage(mu, b * c, y, level),
+                 "verdicts": verdict_rates(mu, b * c, y, level, threshold)}
+        if baseline is not None:
+            entry["baseline"] = point_metrics(predict(baseline, x)[0], y)
+        draws.append(entry)
+        all_mu.append(mu), all_scale.append(b * c), all_y.append(y)
+        print(f"seed {seed}: R2 {entry['r2']:.4f} MAE0-4 {entry['mae0to4']:.3f} slope {entry['slope']:.3f} "
+              f"coverage {entry['coverage']['overall']:.3f} {entry['coverage']['perBand']} {entry['verdicts']}", flush=True)
+    mu, scale, y = np.concatenate(all_mu), np.concatenate(all_scale), np.concatenate(all_y)
+    report["draws"] = draws
+    report["fiveDraws"] = {**point_metrics(mu, y), "coverage": coverage(mu, scale, y, level),
+                           "verdicts": verdict_rates(mu, scale, y, level, threshold),
+                           "meanOverDraws": {k: float(np.mean([d[k] for d in draws])) for k in ("r2", "slope", "mae0to4")}}
+
+    x, names = no_information_patches()
+    mu, b = predict(model, x)
+    verdicts = [tile_verdict(np.array([j])) for j in patch_judgements(mu, b * c, level, threshold)]
+    report["noInformation"] = {"patches": len(names), **{v: verdicts.count(v) for v in ("InFocus", "OutOfFocus", "Indeterminate")},
+                               "outOfFocus": [n for n, v in zip(names, verdicts) if v == "OutOfFocus"],
+                               "medianScaleUm": float(np.median(b * c)), "medianMuUm": float(np.median(mu))}
+    if baseline is not None:
+        base_mu = predict(baseline, x)[0]
+        report["noInformation"]["baselineOutOfFocusAt2um"] = int((base_mu > threshold).sum())
+    print(f"no-information patches: {report['noInformation']}", flush=True)
+
+    spec = specimens.Specimens(thick=1 / 3, fold=1 / 3, tilt=1 / 3, flat=0, smooth=0, out_size=contract.PATCH_SIZE + 8)
+    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
+    kinds = {}
+    x, y, _ = presets.build_val_set(manifest, args.data_dir, bank, contract.PATCH_SIZE, "cpu", seed=31, specimens=spec)
+    mu, b = predict(model, x)
+    y = y.numpy()
+    kinds["model"] = {**point_metrics(mu, y), "coverage": coverage(mu, b * c, y, level)}
+    if baseline is not None:
+        kinds["baseline"] = point_metrics(predict(baseline, x)[0], y)
+    report["nonPlanarHeldOut"] = {"samples": len(y), "shares": "thick, fold, tilt 1/3 each", **kinds}
+    print(f"thick/fold/tilt held-out: {kinds}", flush=True)
+
+    sources = utils.load_json(os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources.json"))["sources"]
+    rows = []
+    for s in sources:
+        img = utils.load_rgb(os.path.join(args.shared_dir, s["file"]))
+        r = read_image(model, img, s["micronsPerPixel"], c, level, threshold)
+        if baseline is not None:
+            base = evaluate.predict_image(baseline, img, s["micronsPerPixel"])
+            r["baselineMedianUm"] = base["medianUm"]
+        rows.append({"file": s["file"], "role": s["role"], "split": s["split"], **r})
+        print(f"{s['file'][:56]:56s} {s['role'][:9]:9s} {r['verdict']:13s} "
+              + (f"{r['medianUm']:.2f} [{r['lowUm']:.2f}, {r['highUm']:.2f}]" if r["medianUm"] is not None else ""),
+              flush=True)
+    by_file = {r["file"]: r for r in rows}
+    in_focus = [r for r in rows if r["role"] == "in-focus"]
+    report["realImages"] = {
+        "rows": rows,
+        "inFocusOutOfFocus": [r["file"] for r in in_focus if r["verdict"] == "OutOfFocus"],
+        "inFocusVerdicts": {v: sum(r["verdict"] == v for r in in_focus) for v in ("InFocus", "Indeterminate", "OutOfFocus", "NoTissue")},
+        "backgroundsNotNoTissue": [r["file"] for r in rows if r["role"] == "background" and r["verdict"] != "NoTissue"],
+        "softScan": by_file.get(SOFT_SCAN), "sharpTwin": by_file.get(SHARP_TWIN),
+    }
+    if by_file.get(SOFT_SCAN) and by_file.get(SHARP_TWIN) and by_file[SOFT_SCAN]["medianUm"] is not None:
+        report["realImages"]["softMinusSharpUm"] = by_file[SOFT_SCAN]["medianUm"] - by_file[SHARP_TWIN]["medianUm"]
+    utils.save_json(report, args.output_json)
+    print(f"wrote {args.output_json}", flush=True)
+    return report
+
+
+def get_args_parser():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--checkpoint", required=True, help="focusnet_laplace checkpoint")
+    p.add_argument("--baseline", default="", help="point-only checkpoint to compare with (e.g. models/focus-model.pth)")
+    p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
+    p.add_argument("--shared-dir", default=os.path.join(here, "..", "..", "shared", "data", "histology"))
+    p.add_argument("--seeds", nargs="+", type=int, default=list(REPORT_SEEDS), help="report draws")
+    p.add_argument("--level", default=0.8, type=float, help="nominal interval level")
+    p.add_argument("--threshold", default=2.0, type=float, help="verdict threshold (um)")
+    p.add_argument("--threads", default=2, type=int)
+    p.add_argument("--output-json", required=True)
+    return p
+
+
+if __name__ == "__main__":
+    main(get_args_parser().parse_args())
