@@ -5,7 +5,7 @@ public class FocusDecisionTests
     [Fact]
     public void Decide_NoTissuePatches_IsNoTissue()
     {
-        var (verdict, defocus, worst, _) = FocusDecision.Decide([], 0.5, 2.0, 0.02);
+        var (verdict, defocus, worst, _, _, _, _) = FocusDecision.Decide([], 0.5, 2.0, 0.02);
 
         Assert.Equal(FocusVerdict.NoTissue, verdict);
         Assert.Null(defocus);
@@ -21,7 +21,7 @@ public class FocusDecisionTests
     [Fact]
     public void Decide_MedianAboveThreshold_IsOutOfFocus()
     {
-        var (verdict, defocus, worst, outOfFocus) = FocusDecision.Decide([0.5f, 3f, 4f], 0.9, 2.0, 0.02);
+        var (verdict, defocus, worst, outOfFocus, _, _, _) = FocusDecision.Decide([0.5f, 3f, 4f], 0.9, 2.0, 0.02);
 
         Assert.Equal(FocusVerdict.OutOfFocus, verdict);
         Assert.Equal(3.0, defocus);
@@ -32,7 +32,7 @@ public class FocusDecisionTests
     [Fact]
     public void Decide_OneBadPatchAmongSharpOnes_StaysInFocus()
     {
-        var (verdict, defocus, worst, outOfFocus) = FocusDecision.Decide([0.4f, 0.6f, 0.5f, 9f], 0.9, 2.0, 0.02);
+        var (verdict, defocus, worst, outOfFocus, _, _, _) = FocusDecision.Decide([0.4f, 0.6f, 0.5f, 9f], 0.9, 2.0, 0.02);
 
         Assert.Equal(FocusVerdict.InFocus, verdict);
         Assert.Equal(0.55, defocus!.Value, 6);
