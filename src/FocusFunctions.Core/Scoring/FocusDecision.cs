@@ -137,6 +137,11 @@ public static class FocusDecision
             $"The tissue patches disagree at the {threshold} µm threshold: {outCount} out of focus, {inCount} in focus, {tissuePatches - judged} undecided of {tissuePatches} (a verdict needs {need} % on one side and more than the other).");
     }
 
+    /// <summary>An interval as tables print it, e.g. "0.12-1.80" (µm); "-" without one.</summary>
+    public static string FormatInterval(double? lowMicrons, double? highMicrons) => lowMicrons is { } low && highMicrons is { } high
+        ? string.Create(CultureInfo.InvariantCulture, $"{low:0.00}-{high:0.00}")
+        : "-";
+
     public static double Median(IReadOnlyList<float> values)
     {
         ArgumentOutOfRangeException.ThrowIfZero(values.Count);
