@@ -44,6 +44,10 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
         }
 
         LogModelLoaded(logger, Card.Name, Card.Version, Provider, options.IntraOpThreads, Card.MicronsPerPixel, Card.PatchSize);
+        if (Card.ScaleOutputName is { } scaleName)
+        {
+            LogPredictsScale(logger, scaleName, Card.IntervalLevel);
+        }
     }
 
     public ModelCard Card { get; }
@@ -200,6 +204,10 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Loaded focus model {ModelName} {ModelVersion} on {ExecutionProvider} with {IntraOpThreads} intra-op threads ({MicronsPerPixel} µm/px, {PatchSize} px patches)")]
     private static partial void LogModelLoaded(ILogger logger, string modelName, string modelVersion, string executionProvider, int intraOpThreads, double micronsPerPixel, int patchSize);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "The model predicts its uncertainty (output {ScaleOutputName}, patch intervals at level {IntervalLevel}): tiles it cannot judge at the threshold are Indeterminate")]
+    private static partial void LogPredictsScale(ILogger logger, string scaleOutputName, double intervalLevel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA execution provider unavailable, falling back to CPU: {Reason}")]
     private static partial void LogCudaUnavailable(ILogger logger, string reason);

@@ -47,7 +47,7 @@ public static class ResultRows
             PatchJudgements = score.Grid is { } patches ? FormatPatchJudgements(patches, score.ThresholdMicrons) : null,
         };
 
-    /// <summary>Interval ends are kept to the 0.01 µm the patch list has (float noise is no information).</summary>
+    /// <summary>Interval ends are kept to 0.001 µm, as the CLI prints them (float noise beyond is no information).</summary>
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;
 
     /// <summary>Letters per patch: <see cref="FocusResultEntity.PatchJudgements"/>; null when no patch has an interval.</summary>
