@@ -138,6 +138,18 @@ public sealed class ProcessCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_MinDecisiveFractionOutsideItsRange_UsageErrorBeforeScoringAnything()
+    {
+        await _cli.UploadAsync("slide-f/x000_y000.png", TestTiles.Sharp);
+
+        var (exitCode, _, errors) = await _cli.RunAsync(["process", "--connection", _cli.Azurite.ConnectionString, "--min-decisive-fraction", "0.3"]);
+
+        Assert.Equal(ProcessRunner.ExitUsage, exitCode);
+        Assert.Contains("MinDecisivePatchFraction", errors);
+        Assert.Equal(["slide-f/x000_y000.png"], await CliHarness.NamesAsync(_cli.Container("tiles")));
+    }
+
+    [Fact]
     public async Task Invoke_MissingModelFile_UsageErrorNamingTheFile()
     {
         var root = new RootCommand { ProcessCommand.Create() };
