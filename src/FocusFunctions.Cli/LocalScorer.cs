@@ -26,11 +26,20 @@ public sealed class LocalScorer : IDisposable
         {
             InputMicronsPerPixel = settings.MicronsPerPixel,
             RejectAboveMicrons = settings.EffectiveThresholdMicrons,
+            MinDecisivePatchFraction = settings.MinDecisivePatchFraction ?? new ScoringOptions().MinDecisivePatchFraction,
         };
+        if (!(options.MinDecisivePatchFraction is >= 0.5 and <= 1))
+        {
+            throw new ArgumentException($"--min-decisive-fraction {options.MinDecisivePatchFraction} is outside 0.5-1.");
+        }
+
         var model = new OnnxFocusModel(new OnnxModelOptions { ModelPath = modelPath, IntraOpThreads = settings.Threads }, NullLogger.Instance, card);
         if (announce)
         {
-            errors.WriteLine($"model {model.Card.Name} {model.Card.Version} on {model.Provider}, {model.Card.MicronsPerPixel} µm/px, threshold {options.RejectAboveMicrons} µm");
+            errors.WriteLine($"model {model.Card.Name} {model.Card.Version} on {model.Provider}, {model.Card.MicronsPerPixel} µm/px, threshold {options.RejectAboveMicrons} µm" +
+                (model.PredictsScale
+                    ? $", {model.Card.IntervalLevel:P0} patch intervals, Indeterminate below {options.MinDecisivePatchFraction:P0} decisive patches"
+                    : ""));
         }
 
         if (options.InputMicronsPerPixel is double input && TileScorer.IsCoarserThanModel(input, model.Card.MicronsPerPixel))

@@ -6,10 +6,10 @@ namespace FocusFunctions.Cli;
 /// <summary>What <c>focus process</c> prints: a line per tile as batches finish, then counts per verdict.</summary>
 internal static class OutcomeTable
 {
-    private const string Format = "{0,-10} {1,-11} {2,10} {3,-10} {4}";
+    private const string Format = "{0,-10} {1,-13} {2,10} {3,-12} {4,-10} {5}";
 
     public static void WriteHeader(TextWriter output) =>
-        output.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, "OUTCOME", "VERDICT", "DEFOCUS_UM", "LOCATION", "BLOB"));
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, "OUTCOME", "VERDICT", "DEFOCUS_UM", "INTERVAL_UM", "LOCATION", "BLOB"));
 
     public static void Write(TextWriter output, IEnumerable<TileOutcome> outcomes)
     {
@@ -17,7 +17,13 @@ internal static class OutcomeTable
         {
             string defocus = o.DefocusMicrons?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-";
             string blob = o.Reason is null || o.Kind == OutcomeKind.Duplicate ? o.BlobName : $"{o.BlobName} ({o.Reason})";
-            output.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, o.Kind, o.Verdict?.ToString() ?? "-", defocus, o.Location?.ToString() ?? "-", blob));
+            if (o.VerdictReason is not null)
+            {
+                blob += $" ({o.VerdictReason})";
+            }
+
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, o.Kind, o.Verdict?.ToString() ?? "-", defocus,
+                FocusDecision.FormatInterval(o.DefocusLowMicrons, o.DefocusHighMicrons), o.Location?.ToString() ?? "-", blob));
         }
     }
 

@@ -32,6 +32,11 @@ public static class ProcessCommand
         {
             Description = $"Reject above this defocus in µm (default {ScoringOptions.DefaultRejectAboveMicrons:0.0}, or Scoring__RejectAboveMicrons).",
         };
+        var minDecisiveFraction = new Option<double?>("--min-decisive-fraction")
+        {
+            Description = "Models that predict their uncertainty: share of tissue patches (0.5-1) that must be judged on one side of the threshold, " +
+                "else the tile is Indeterminate (default 0.5, or Scoring__MinDecisivePatchFraction).",
+        };
         var batchSize = new Option<int?>("--batch-size")
         {
             Description = "Tiles downloaded, prepared and scored together per batch (default 16, or Processing__BatchSize).",
@@ -40,7 +45,7 @@ public static class ProcessCommand
 
         var command = new Command("process", "Score, record and move every unprocessed tile in the tiles container, as the Function does.")
         {
-            connection, watch, interval, micronsPerPixel, threshold, batchSize,
+            connection, watch, interval, micronsPerPixel, threshold, minDecisiveFraction, batchSize,
         };
         modelOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -52,7 +57,8 @@ public static class ProcessCommand
                 parseResult.GetValue(micronsPerPixel),
                 parseResult.GetValue(threshold),
                 parseResult.GetValue(batchSize),
-                modelOptions.Read(parseResult));
+                modelOptions.Read(parseResult),
+                parseResult.GetValue(minDecisiveFraction));
             var output = parseResult.InvocationConfiguration.Output;
             var errors = parseResult.InvocationConfiguration.Error;
             return await ProcessRunner.RunAsync(settings, output, errors, model, cancellationToken);
@@ -68,4 +74,5 @@ public sealed record ProcessSettings(
     double? MicronsPerPixel,
     double? ThresholdMicrons,
     int? BatchSize,
-    ModelSelection Model);
+    ModelSelection Model,
+    double? MinDecisivePatchFraction = null);

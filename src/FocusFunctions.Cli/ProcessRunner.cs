@@ -89,6 +89,12 @@ public static class ProcessRunner
             values["Scoring:RejectAboveMicrons"] = threshold.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (settings.MinDecisivePatchFraction is { } fraction)
+        {
+            // Checked with the other Scoring settings when the services are built (a usage error outside 0.5-1).
+            values["Scoring:MinDecisivePatchFraction"] = fraction.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (settings.BatchSize is { } batchSize)
         {
             values["Processing:BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture);

@@ -35,6 +35,8 @@ public abstract class ResultWriter(TextWriter output)
         string Path,
         string Verdict,
         double? DefocusMicrons,
+        double? DefocusLowMicrons,
+        double? DefocusHighMicrons,
         double? WorstPatchMicrons,
         double TissueFraction,
         int PatchCount,
@@ -44,12 +46,15 @@ public abstract class ResultWriter(TextWriter output)
         double MicronsPerPixel,
         double ThresholdMicrons,
         string? Model,
-        string? Error)
+        string? Error,
+        string? VerdictReason)
     {
         public static Row From(string path, TileScore s) => new(
             path,
             s.Verdict.ToString(),
             Round(s.DefocusMicrons),
+            Round(s.DefocusLowMicrons),
+            Round(s.DefocusHighMicrons),
             Round(s.WorstPatchMicrons),
             Math.Round(s.TissueFraction, 4),
             s.PatchCount,
@@ -59,7 +64,8 @@ public abstract class ResultWriter(TextWriter output)
             s.MicronsPerPixel,
             s.ThresholdMicrons,
             s.ModelName is null ? null : $"{s.ModelName} {s.ModelVersion}",
-            s.Error);
+            s.Error,
+            s.VerdictReason);
 
         private static double? Round(double? value) => value is null ? null : Math.Round(value.Value, 3);
     }
@@ -109,15 +115,16 @@ public abstract class ResultWriter(TextWriter output)
         public override void End()
         {
             int pathWidth = Math.Clamp(_rows.Count == 0 ? 4 : _rows.Max(r => r.Path.Length), 4, 80);
-            Output.WriteLine($"{"TILE".PadRight(pathWidth)}  {"VERDICT",-10}  {"DEFOCUS µm",10}  {"WORST µm",8}  {"TISSUE",6}  {"PATCHES",7}  {"OOF",5}  NOTE");
+            Output.WriteLine($"{"TILE".PadRight(pathWidth)}  {"VERDICT",-13}  {"DEFOCUS µm",10}  {"INTERVAL µm",11}  {"WORST µm",8}  {"TISSUE",6}  {"PATCHES",7}  {"OOF",5}  NOTE");
             foreach (var r in _rows)
             {
                 string path = r.Path.Length > pathWidth ? "…" + r.Path[^(pathWidth - 1)..] : r.Path.PadRight(pathWidth);
                 Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}  {r.Verdict,-10}  {Format(r.DefocusMicrons),10}  {Format(r.WorstPatchMicrons),8}  {r.TissueFraction,6:P0}  {r.PatchCount,7}  {r.OutOfFocusFraction,5:P0}  {r.Error}"));
+                    $"{path}  {r.Verdict,-13}  {Format(r.DefocusMicrons),10}  {FocusDecision.FormatInterval(r.DefocusLowMicrons, r.DefocusHighMicrons),11}  {Format(r.WorstPatchMicrons),8}  {r.TissueFraction,6:P0}  {r.PatchCount,7}  {r.OutOfFocusFraction,5:P0}  {r.Error ?? r.VerdictReason}"));
             }
 
-            var counts = _rows.GroupBy(r => r.Verdict).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
+            // Every verdict, in the order focus process prints them, so that a missing kind reads as 0, not as forgotten.
+            var counts = Enum.GetNames<FocusVerdict>().Select(v => $"{v} {_rows.Count(r => r.Verdict == v)}");
             Output.WriteLine($"{_rows.Count} tiles: {string.Join(", ", counts)}");
         }
 

@@ -9,7 +9,7 @@ namespace FocusFunctions.Cli;
 /// <summary><c>focus results</c>: lists the result rows, of one slide or all.</summary>
 public static class ResultsCommand
 {
-    private const string Format = "{0,-40} {1,-11} {2,10} {3,-10} {4,-7} {5}";
+    private const string Format = "{0,-40} {1,-13} {2,10} {3,-12} {4,-10} {5,-7} {6}";
 
     public static Command Create()
     {
@@ -43,7 +43,7 @@ public static class ResultsCommand
     {
         if (!json)
         {
-            output.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, "BLOB", "VERDICT", "DEFOCUS_UM", "LOCATION", "STAGE", "ERROR"));
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, "BLOB", "VERDICT", "DEFOCUS_UM", "INTERVAL_UM", "LOCATION", "STAGE", "NOTE"));
         }
 
         foreach (var r in results)
@@ -51,7 +51,8 @@ public static class ResultsCommand
             output.WriteLine(json
                 ? JsonSerializer.Serialize(r, JsonSerializerOptions.Web)
                 : string.Format(CultureInfo.InvariantCulture, Format, r.BlobName, r.Verdict,
-                    r.DefocusMicrons?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", r.Location, r.Stage, r.Error ?? ""));
+                    r.DefocusMicrons?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", FocusDecision.FormatInterval(r.DefocusLowMicrons, r.DefocusHighMicrons),
+                    r.Location, r.Stage, string.Join(" ", new[] { r.Error, r.VerdictReason }.Where(n => n is not null))));
         }
     }
 }

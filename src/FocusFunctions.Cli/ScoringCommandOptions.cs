@@ -16,6 +16,12 @@ public sealed class ScoringCommandOptions
         Description = $"Reject above this defocus in µm (default {ScoringOptions.DefaultRejectAboveMicrons:0.0}).",
     };
 
+    private readonly Option<double?> _minDecisiveFraction = new("--min-decisive-fraction")
+    {
+        Description = "Models that predict their uncertainty: share of tissue patches (0.5-1) that must be judged on one side of the threshold, " +
+            "else the tile is Indeterminate (default 0.5, or Scoring__MinDecisivePatchFraction).",
+    };
+
     private readonly Option<TiffPageSelection> _tiffPage = new("--tiff-page")
     {
         Description = "Multi-page TIFF: first page, or the sharpest page of a z-stack.",
@@ -34,6 +40,7 @@ public sealed class ScoringCommandOptions
     {
         command.Options.Add(_micronsPerPixel);
         command.Options.Add(_threshold);
+        command.Options.Add(_minDecisiveFraction);
         command.Options.Add(_tiffPage);
         command.Options.Add(_threads);
         _model.AddTo(command);
@@ -44,7 +51,8 @@ public sealed class ScoringCommandOptions
         parseResult.GetValue(_threshold),
         parseResult.GetValue(_tiffPage),
         parseResult.GetValue(_threads),
-        _model.Read(parseResult));
+        _model.Read(parseResult),
+        parseResult.GetValue(_minDecisiveFraction));
 }
 
 public sealed record ScoringSettings(
@@ -52,7 +60,8 @@ public sealed record ScoringSettings(
     double? ThresholdMicrons,
     TiffPageSelection TiffPage,
     int Threads,
-    ModelSelection Model)
+    ModelSelection Model,
+    double? MinDecisivePatchFraction = null)
 {
     public double EffectiveThresholdMicrons => ThresholdMicrons ?? ScoringOptions.DefaultRejectAboveMicrons;
 }

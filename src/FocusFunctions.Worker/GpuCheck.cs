@@ -166,17 +166,18 @@ public static class GpuCheck
     private static double PatchesPerSecond(OnnxFocusModel model, float[] patches, int batch, double seconds)
     {
         var results = new float[batch];
+        var scales = model.ScaleBuffer(batch); // the worker's path reads the scale too where the model has one
         var input = patches.AsMemory(0, batch * 3 * model.Card.PatchSize * model.Card.PatchSize);
         for (int i = 0; i < 3; i++)
         {
-            model.Predict(input, batch, results);
+            model.Predict(input, batch, results, scales);
         }
 
         int runs = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(seconds) || runs < 3)
         {
-            model.Predict(input, batch, results);
+            model.Predict(input, batch, results, scales);
             runs++;
         }
 

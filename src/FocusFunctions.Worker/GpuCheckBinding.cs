@@ -51,6 +51,10 @@ internal sealed class GpuCheckBinding : IDisposable
         using var runOptions = new RunOptions();
         binding.BindInput(_card.InputName, input);
         binding.BindOutputToDevice(_card.OutputName, OrtMemoryInfo.DefaultInstance);
+        if (_card.ScaleOutputName is { } scaleOutput)
+        {
+            binding.BindOutputToDevice(scaleOutput, OrtMemoryInfo.DefaultInstance); // as the worker's PinnedCudaBatches does
+        }
         void Run()
         {
             using var outputs = _session.RunWithBoundResults(runOptions, binding);

@@ -110,7 +110,7 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
     {
         var onGpu = Scorer(cuda);
         var onCpu = Scorer(cpu);
-        double maxTile = 0, maxPatch = 0;
+        double maxTile = 0, maxPatch = 0, maxInterval = 0;
         int scoredTiles = 0, scoredPatches = 0, verdicts = 0;
         foreach (var chunk in tiles.Chunk(settings.TileBatch))
         {
@@ -133,13 +133,21 @@ internal sealed class GpuCheckEndToEnd(GpuCheckSettings settings, IReadOnlyList<
                         maxPatch = Math.Max(maxPatch, Math.Abs(u - v));
                         scoredPatches++;
                     }
+
+                    // The scale output, read through the CUDA IoBinding path, against the CPU's: via the interval ends.
+                    if (p.DefocusHighMicrons is { } h && q.DefocusHighMicrons is { } k && p.DefocusLowMicrons is { } l && q.DefocusLowMicrons is { } m)
+                    {
+                        maxInterval = Math.Max(maxInterval, Math.Max(Math.Abs(h - k), Math.Abs(l - m)));
+                    }
                 }
             }
         }
 
-        report.Agreement = new AgreementRow(scoredTiles, scoredPatches, maxTile, maxPatch, verdicts);
+        double? interval = cuda.PredictsScale ? maxInterval : null;
+        report.Agreement = new AgreementRow(scoredTiles, scoredPatches, maxTile, maxPatch, verdicts, interval);
+        string intervalText = interval is { } d ? string.Create(CultureInfo.InvariantCulture, $", {d:F4} µm per patch interval end") : "";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CUDA vs CPU over {scoredTiles} scored tiles, {scoredPatches} patches: max difference {maxTile:F4} µm per tile, {maxPatch:F4} µm per patch; verdicts differing: {verdicts}"));
+            $"CUDA vs CPU over {scoredTiles} scored tiles, {scoredPatches} patches: max difference {maxTile:F4} µm per tile, {maxPatch:F4} µm per patch{intervalText}; verdicts differing: {verdicts}"));
     }
 
     private PreparedTile?[] PrepareAll(TileScorer scorer, IReadOnlyList<GpuCheckTile> chunk)

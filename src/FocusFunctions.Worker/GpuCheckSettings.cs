@@ -92,7 +92,9 @@ internal sealed record EndToEndRow(string Provider, int Batch, int DecodeThreads
     double InferenceShare, long? GpuMemoryUsedMiB);
 
 /// <summary>Largest |CUDA − CPU| reading over the real tiles, per tile (median µm) and per patch.</summary>
-internal sealed record AgreementRow(int Tiles, int Patches, double MaxTileDifferenceMicrons, double MaxPatchDifferenceMicrons, int VerdictsDiffering);
+/// <summary>CUDA against CPU; the interval ends only for a model with a scale output (null otherwise).</summary>
+internal sealed record AgreementRow(int Tiles, int Patches, double MaxTileDifferenceMicrons, double MaxPatchDifferenceMicrons, int VerdictsDiffering,
+    double? MaxPatchIntervalDifferenceMicrons = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(GpuCheckReport))]

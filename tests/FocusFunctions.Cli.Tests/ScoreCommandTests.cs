@@ -195,7 +195,130 @@ public sealed class ScoreCommandTests : IDisposable
         Assert.Equal("OutOfFocus", row.GetProperty("verdict").GetString());
     }
 
+    [Fact]
+    public void Score_ScaleModel_JsonCarriesTheIntervalAndWhyATileIsIndeterminate()
+    {
+        string flat = FlatStainFile("eosin");
+
+        var (exit, output, _) = Run("score", flat, Shared(Sharp), Defocused(), "--model", RepositoryPaths.ScaleFixtureModel, "--format", "json");
+
+        Assert.Equal(ScoreRunner.ExitAllScored, exit);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["Indeterminate", "InFocus", "OutOfFocus"], rows.Select(r => r.GetProperty("verdict").GetString()));
+        Assert.Contains("could be judged at the 2 µm threshold", rows[0].GetProperty("verdictReason").GetString());
+        Assert.True(rows[0].GetProperty("defocusLowMicrons").GetDouble() <= 2 && rows[0].GetProperty("defocusHighMicrons").GetDouble() > 2);
+        Assert.True(rows[1].GetProperty("defocusHighMicrons").GetDouble() <= 2);
+        Assert.True(rows[2].GetProperty("defocusLowMicrons").GetDouble() > 2);
+        Assert.Equal(JsonValueKind.Null, rows[1].GetProperty("verdictReason").ValueKind);
+        Assert.Equal("focus-model 1.1.0-scale-fixture", rows[0].GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public void Score_ScaleModel_CsvCarriesTheIntervalAndTheReasonQuoted()
+    {
+        string flat = FlatStainFile("haematoxylin");
+
+        var (_, output, _) = Run("score", flat, Shared(Sharp), "--model", RepositoryPaths.ScaleFixtureModel, "--format", "csv");
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',').ToList();
+        Assert.StartsWith("path,verdict,defocusMicrons,defocusLowMicrons,defocusHighMicrons,", lines[0]);
+        Assert.Equal("verdictReason", header[^1]);
+        var indeterminate = CsvLine.Split(lines[1]);
+        Assert.Equal(header.Count, indeterminate.Count);
+        Assert.Equal("Indeterminate", indeterminate[header.IndexOf("verdict")]);
+        Assert.Contains("tissue patches could be judged", indeterminate[header.IndexOf("verdictReason")]);
+        double low = double.Parse(indeterminate[header.IndexOf("defocusLowMicrons")], CultureInfo.InvariantCulture);
+        double high = double.Parse(indeterminate[header.IndexOf("defocusHighMicrons")], CultureInfo.InvariantCulture);
+        Assert.True(low <= 2 && high > 2, $"{low}-{high}");
+        var sharp = CsvLine.Split(lines[2]);
+        Assert.Equal(("InFocus", ""), (sharp[header.IndexOf("verdict")], sharp[header.IndexOf("verdictReason")]));
+    }
+
+    [Fact]
+    public void Score_ScaleModel_TableShowsTheIntervalTheReasonAndCountsEveryVerdict()
+    {
+        string flat = FlatStainFile("grey");
+
+        var (_, output, errors) = Run("score", flat, Shared(Sharp), Defocused(), "--model", RepositoryPaths.ScaleFixtureModel);
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("INTERVAL µm", lines[0]);
+        var flatLine = lines.Single(l => l.StartsWith(flat, StringComparison.Ordinal));
+        Assert.Matches(@"Indeterminate\s+\d+\.\d\d\s+\d+\.\d\d-\d+\.\d\d\s", flatLine);
+        Assert.Contains("tissue patches could be judged", flatLine);
+        Assert.Matches(@"InFocus\s+\d+\.\d\d\s+\d+\.\d\d-[01]\.\d\d\s", lines.Single(l => l.Contains(Sharp, StringComparison.Ordinal)));
+        Assert.Equal("3 tiles: InFocus 1, OutOfFocus 1, Indeterminate 1, NoTissue 0, Failed 0", lines[^1].Trim());
+        Assert.Contains("80 % patch intervals, Indeterminate below 50 % decisive patches", errors);
+    }
+
+    [Fact]
+    public void Score_ShippedModel_NoIntervalAndNeverIndeterminate()
+    {
+        var (_, output, _) = Run("score", FlatStainFile("eosin"), Shared(Sharp), "--format", "json");
+
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.All(rows, r => Assert.NotEqual("Indeterminate", r.GetProperty("verdict").GetString()));
+        Assert.All(rows, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("defocusLowMicrons").ValueKind));
+        Assert.All(rows, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("verdictReason").ValueKind));
+    }
+
+    [Theory]
+    [InlineData("0.4")]
+    [InlineData("1.5")]
+    public void Score_MinDecisiveFractionOutsideItsRange_IsAUsageError(string value)
+    {
+        var (exit, _, errors) = Run("score", Shared(Sharp), "--model", RepositoryPaths.ScaleFixtureModel, "--min-decisive-fraction", value);
+
+        Assert.Equal(ScoreRunner.ExitUsage, exit);
+        Assert.Contains("--min-decisive-fraction", errors);
+    }
+
+    [Fact]
+    public void Score_MinDecisiveFractionOne_SharpTileNeedsEveryPatch()
+    {
+        // Every patch of the sharp tile is judged in: still InFocus at f = 1.
+        var (_, output, _) = Run("score", Shared(Sharp), "--model", RepositoryPaths.ScaleFixtureModel, "--min-decisive-fraction", "1", "--format", "json");
+
+        Assert.Equal("InFocus", JsonDocument.Parse(output).RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void Score_MapOfAnIndeterminateTile_UndecidedPatchesStriped()
+    {
+        string map = Path.Combine(_folder, "flat.png");
+
+        var (_, _, errors) = Run("score", FlatStainFile("eosin"), "--model", RepositoryPaths.ScaleFixtureModel, "--map", map, "--format", "json");
+
+        Assert.Contains("map written", errors);
+        using var image = Image.Load<Rgb24>(map);
+        var stripe = Core.Maps.DefocusPalette.Indeterminate;
+        int striped = 0;
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                striped += rows.GetRowSpan(y).ToArray().Count(p => p == stripe);
+            }
+        });
+        Assert.True(striped > 1000, $"{striped} magenta pixels");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string FlatStainFile(string stain)
+    {
+        string path = Path.Combine(_folder, $"flat-{stain}.jpg");
+        File.WriteAllBytes(path, TestTiles.FlatStain(stain));
+        return path;
+    }
+
+    private string Defocused()
+    {
+        string path = Path.Combine(_folder, "defocused.png");
+        File.WriteAllBytes(path, TestTiles.Defocused);
+        return path;
+    }
 
     private static string Shared(string file) => Path.Combine(RepositoryPaths.Histology, file);
 

@@ -23,7 +23,9 @@ public sealed class FaultingFocusModel(Func<Exception> fault) : IFocusModel
     /// <summary>How many runs threw.</summary>
     public int Faults => Volatile.Read(ref _faults);
 
-    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
+    public bool PredictsScale => _inner.PredictsScale;
+
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons, Span<float> defocusScaleMicrons)
     {
         int plane = Card.PatchSize * Card.PatchSize;
         var patch = new float[3 * plane];
@@ -37,7 +39,7 @@ public sealed class FaultingFocusModel(Func<Exception> fault) : IFocusModel
             }
         }
 
-        _inner.Predict(count, writePatch, defocusMicrons);
+        _inner.Predict(count, writePatch, defocusMicrons, defocusScaleMicrons);
     }
 
     private static bool IsMarker(float value, byte expected) => Math.Abs(value * 255 - expected) < 0.01;

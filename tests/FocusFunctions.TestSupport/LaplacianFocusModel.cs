@@ -29,7 +29,10 @@ public sealed class LaplacianFocusModel : IFocusModel
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
+    /// <summary>The shipped 1.1.0 model has no scale output: neither has its stand-in.</summary>
+    public bool PredictsScale => false;
+
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons, Span<float> defocusScaleMicrons)
     {
         Interlocked.Increment(ref _calls);
         int size = Card.PatchSize, plane = size * size;

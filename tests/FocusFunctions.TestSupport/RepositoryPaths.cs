@@ -24,6 +24,12 @@ public static class RepositoryPaths
 
     public static string ShippedModel => Path.Combine(Models, "focus-model.onnx");
 
+    /// <summary>
+    /// The shipped graph plus the optional scale output of issue 25 (training/make_scale_fixture.py), with its card
+    /// beside it: the model that can say Indeterminate.
+    /// </summary>
+    public static string ScaleFixtureModel => Path.Combine(Models, "fixtures", "scale-output", "focus-model.onnx");
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

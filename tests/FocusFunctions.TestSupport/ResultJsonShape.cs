@@ -2,12 +2,12 @@ using System.Text.Json;
 
 namespace FocusFunctions.TestSupport;
 
-/// <summary>The property names, in order, of one result row as the HTTP API and <c>focus results --json</c> have always shown it.</summary>
+/// <summary>The property names, in order, of one result row as the HTTP API and <c>focus results --json</c> show it (issue 25 added verdictReason and the interval).</summary>
 public static class ResultJsonShape
 {
     public static readonly string[] PropertyNames =
     [
-        "blobName", "verdict", "stage", "location", "defocusMicrons", "worstPatchMicrons", "outOfFocusFraction", "tissueFraction",
+        "blobName", "verdict", "verdictReason", "stage", "location", "defocusMicrons", "defocusLowMicrons", "defocusHighMicrons", "worstPatchMicrons", "outOfFocusFraction", "tissueFraction",
         "patchCount", "width", "height", "micronsPerPixel", "thresholdMicrons", "modelName", "modelVersion", "error", "scoredAtUtc",
         "durationMs", "tileX", "tileY", "gridColumns", "gridRows", "patchDefocus",
     ];

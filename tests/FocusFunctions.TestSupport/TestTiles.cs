@@ -52,6 +52,38 @@ public static class TestTiles
         return output.ToArray();
     }
 
+    /// <summary>Eosin pink, haematoxylin purple and a mid grey: stain washes with nothing in them to read focus from.</summary>
+    public static readonly IReadOnlyDictionary<string, (byte R, byte G, byte B)> Stains = new Dictionary<string, (byte R, byte G, byte B)>
+    {
+        ["eosin"] = (235, 150, 200),
+        ["haematoxylin"] = (120, 90, 170),
+        ["grey"] = (150, 150, 150),
+    };
+
+    /// <summary>
+    /// A flat tile of one stain colour with sensor noise (Gaussian, sigma <paramref name="noise"/> grey levels per
+    /// channel) saved as JPEG: tissue by colour, yet without structure, so a model has nothing to read defocus from.
+    /// </summary>
+    public static byte[] FlatStain(string stain, int size = 512, double noise = 3, int quality = 85, int seed = 1)
+    {
+        var (r, g, b) = Stains[stain];
+        var random = new Random(seed);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        byte Noisy(byte value) => (byte)Math.Clamp(Math.Round(value + noise * Gaussian()), 0, 255);
+        using var image = new Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(size, size);
+        for (int y = 0; y < size; y++)
+        {
+            for (int x = 0; x < size; x++)
+            {
+                image[x, y] = new SixLabors.ImageSharp.PixelFormats.Rgb24(Noisy(r), Noisy(g), Noisy(b));
+            }
+        }
+
+        using var output = new MemoryStream();
+        image.SaveAsJpeg(output, new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder { Quality = quality });
+        return output.ToArray();
+    }
+
     private static byte[] Blur(byte[] png, float sigma)
     {
         using var image = Image.Load(png);

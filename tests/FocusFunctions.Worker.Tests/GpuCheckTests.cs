@@ -87,4 +87,21 @@ public class GpuCheckTests
         });
         Assert.Equal(JsonValueKind.Null, root.GetProperty("agreement").ValueKind);
     }
+
+    [Fact]
+    public void Run_CpuOnlyWithTheScaleFixture_TheWorkersPathRunsAModelWithTwoOutputs()
+    {
+        using var folder = new TempFolder();
+        string tiles = Directory.CreateDirectory(Path.Combine(folder.Path, "tiles")).FullName;
+        File.WriteAllBytes(Path.Combine(tiles, "sharp.png"), TestTiles.Sharp);
+        File.WriteAllBytes(Path.Combine(tiles, "flat.jpg"), TestTiles.FlatStain("eosin"));
+        var output = new StringWriter();
+
+        int exit = GpuCheck.Run(["gpu-check", RepositoryPaths.ScaleFixtureModel, "--cpu-only", "--tiles", tiles, "--batches", "2",
+            "--decode-threads", "1", "--tile-batch", "2", "--seconds", "0.05"], output);
+
+        Assert.True(exit == 0, output.ToString());
+        Assert.Contains("model focus-model 1.1.0-scale-fixture", output.ToString());
+        Assert.Contains("2 tiles from", output.ToString());
+    }
 }

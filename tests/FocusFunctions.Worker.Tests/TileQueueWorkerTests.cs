@@ -42,6 +42,37 @@ public class TileQueueWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task HandleBatch_ScaleModel_RowsCarryTheIntervalAndIndeterminateStaysInTiles()
+    {
+        // The worker's batched path (one model run for all tiles of a batch) reads the scale output too.
+        await using var harness = await WorkerHarness.CreateAsync(azurite,
+            settings: new Dictionary<string, string?> { ["Scoring:ModelPath"] = RepositoryPaths.ScaleFixtureModel });
+        var storage = harness.Storage;
+        await storage.UploadAsync("slide-u/x000_y000.jpg", TestTiles.FlatStain("eosin"));
+        await storage.UploadAsync("slide-u/x001_y000.png", TestTiles.Sharp);
+        await storage.UploadAsync("slide-u/x002_y000.png", TestTiles.Defocused);
+        foreach (var name in new[] { "x000_y000.jpg", "x001_y000.png", "x002_y000.png" })
+        {
+            await harness.EnqueueAsync(harness.EventFor($"slide-u/{name}"));
+        }
+
+        await harness.DrainAsync();
+
+        Assert.True(storage.Model.PredictsScale);
+        var rows = (await storage.RowsAsync()).ToDictionary(r => r.BlobName);
+        var flat = rows["slide-u/x000_y000.jpg"];
+        Assert.Equal((nameof(FocusVerdict.Indeterminate), nameof(TileLocation.Tiles), nameof(TileStage.Done)), (flat.Verdict, flat.Location, flat.Stage));
+        Assert.Contains("tissue patches could be judged", flat.VerdictReason);
+        Assert.True(flat.DefocusLowMicrons <= 2 && flat.DefocusHighMicrons > 2);
+        Assert.False(string.IsNullOrEmpty(flat.PatchJudgements));
+        Assert.Equal(nameof(FocusVerdict.InFocus), rows["slide-u/x001_y000.png"].Verdict);
+        Assert.True(rows["slide-u/x001_y000.png"].DefocusHighMicrons <= 2);
+        Assert.Equal(nameof(FocusVerdict.OutOfFocus), rows["slide-u/x002_y000.png"].Verdict);
+        Assert.True(rows["slide-u/x002_y000.png"].DefocusLowMicrons > 2);
+        Assert.Equal(["slide-u/x000_y000.jpg", "slide-u/x001_y000.png"], (await TestStorage.NamesAsync(storage.Tiles)).Order());
+    }
+
+    [Fact]
     public async Task HandleBatch_RepeatedEventsAfterProcessing_ChangeNothing()
     {
         await using var harness = await WorkerHarness.CreateAsync(azurite);

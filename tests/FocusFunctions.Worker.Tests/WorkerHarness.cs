@@ -31,9 +31,10 @@ public sealed class WorkerHarness : IAsyncDisposable
     public TileQueue TileQueue { get; }
     public TileQueueWorker Worker { get; }
 
-    public static async Task<WorkerHarness> CreateAsync(AzuriteFixture azurite, Action<WorkerOptions>? configure = null)
+    /// <param name="settings">Extra configuration, e.g. Scoring:ModelPath for another model than the shipped one.</param>
+    public static async Task<WorkerHarness> CreateAsync(AzuriteFixture azurite, Action<WorkerOptions>? configure = null, IDictionary<string, string?>? settings = null)
     {
-        var storage = await TestStorage.CreateAsync(azurite, useRealModelIfPresent: true);
+        var storage = await TestStorage.CreateAsync(azurite, useRealModelIfPresent: true, settings: settings);
         var options = new WorkerOptions
         {
             QueueName = "tile-events-" + Guid.NewGuid().ToString("N")[..8],

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace FocusFunctions.App.Functions;
 
-/// <summary>GET /api/slides/{slide}/tiles[?verdict=InFocus|OutOfFocus|NoTissue|Failed]: the slide's result rows.</summary>
+/// <summary>GET /api/slides/{slide}/tiles[?verdict=InFocus|OutOfFocus|Indeterminate|NoTissue|Failed]: the slide's result rows.</summary>
 public sealed class SlideTilesFunction(SlideQueries queries)
 {
     [Function("SlideTiles")]

@@ -19,8 +19,12 @@ public enum LabelKind
 /// <summary>One labelled tile and what the engine made of it.</summary>
 public sealed record LabelledPrediction(double Label, FocusVerdict Verdict, double? PredictedMicrons)
 {
-    /// <summary>Only tiles the engine gave a defocus verdict count in the metrics; NoTissue and Failed are counted apart.</summary>
-    public bool IsScored => Verdict is FocusVerdict.InFocus or FocusVerdict.OutOfFocus && PredictedMicrons is not null;
+    /// <summary>
+    /// Only tiles the engine read a defocus for count in the metrics; NoTissue and Failed are counted apart.
+    /// Indeterminate tiles count: the metrics measure the defocus reading, and <see cref="EvaluationReport.Verdicts"/>
+    /// shows how many of them the interval rule left undecided.
+    /// </summary>
+    public bool IsScored => Verdict is FocusVerdict.InFocus or FocusVerdict.OutOfFocus or FocusVerdict.Indeterminate && PredictedMicrons is not null;
 }
 
 /// <summary>The measures of <c>focus evaluate</c>; a measure is null where the labels cannot give it.</summary>

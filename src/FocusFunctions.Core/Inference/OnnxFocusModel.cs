@@ -25,7 +25,7 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
         Card = card ?? ModelCard.Load(options.ModelCardPath is { } cardPath ? ModelFiles.Resolve(cardPath) : ModelCard.PathFor(modelPath));
         MaxBatchSize = options.MaxBatchSize;
         _inputNames = [Card.InputName];
-        _outputNames = [Card.OutputName];
+        _outputNames = Card.ScaleOutputName is { } scaleOutput ? [Card.OutputName, scaleOutput] : [Card.OutputName];
 
         using var sessionOptions = new SessionOptions
         {
@@ -44,6 +44,10 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
         }
 
         LogModelLoaded(logger, Card.Name, Card.Version, Provider, options.IntraOpThreads, Card.MicronsPerPixel, Card.PatchSize);
+        if (Card.ScaleOutputName is { } scaleName)
+        {
+            LogPredictsScale(logger, scaleName, Card.IntervalLevel);
+        }
     }
 
     public ModelCard Card { get; }
@@ -52,16 +56,26 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
 
     public int MaxBatchSize { get; }
 
-    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
+    /// <summary>True when the card names a scale output (checked against the graph at load).</summary>
+    public bool PredictsScale => Card.ScaleOutputName is not null;
+
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons, Span<float> defocusScaleMicrons)
     {
         if (defocusMicrons.Length < count)
         {
             throw new ArgumentException($"Room for {count} results expected, got {defocusMicrons.Length}.", nameof(defocusMicrons));
         }
 
+        // The scale comes from the same runs; a caller that wants none (or a model without it) passes an empty span.
+        bool withScale = PredictsScale && !defocusScaleMicrons.IsEmpty;
+        if (withScale && defocusScaleMicrons.Length < count)
+        {
+            throw new ArgumentException($"Room for {count} scales expected, got {defocusScaleMicrons.Length}.", nameof(defocusScaleMicrons));
+        }
+
         if (_cudaBatches is not null)
         {
-            _cudaBatches.Predict(count, writePatch, defocusMicrons);
+            _cudaBatches.Predict(count, writePatch, defocusMicrons, withScale ? defocusScaleMicrons : Span<float>.Empty);
             return;
         }
 
@@ -79,6 +93,10 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
                 using var runOptions = new RunOptions();
                 using var outputs = _session.Run(runOptions, _inputNames, [input], _outputNames);
                 CopyDefocus(outputs[0].GetTensorDataAsSpan<float>(), defocusMicrons.Slice(start, n));
+                if (withScale)
+                {
+                    CopyScale(outputs[1].GetTensorDataAsSpan<float>(), defocusScaleMicrons.Slice(start, n));
+                }
             }
         }
         finally
@@ -97,6 +115,23 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
         }
     }
 
+    /// <summary>
+    /// Scales passed on lie in [<see cref="MinScaleMicrons"/>, <see cref="MaxScaleMicrons"/>] µm: the contract promises
+    /// b &gt; 0, so a zero must not claim certainty, and NaN or infinity (a broken export) reads as "no idea" while
+    /// staying a number that a table or JSON can hold.
+    /// </summary>
+    internal const float MinScaleMicrons = 1e-3f, MaxScaleMicrons = 1e3f;
+
+    /// <summary>A run's scale output into the caller's results.</summary>
+    internal static void CopyScale(ReadOnlySpan<float> output, Span<float> defocusScaleMicrons)
+    {
+        for (int i = 0; i < defocusScaleMicrons.Length; i++)
+        {
+            float b = output[i];
+            defocusScaleMicrons[i] = float.IsNaN(b) ? MaxScaleMicrons : Math.Clamp(b, MinScaleMicrons, MaxScaleMicrons);
+        }
+    }
+
     public void Dispose()
     {
         _cudaBatches?.Dispose();
@@ -110,6 +145,13 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
             throw new InvalidDataException(
                 $"Model '{modelPath}' does not follow the contract: expected input '{Card.InputName}' and output '{Card.OutputName}', " +
                 $"found inputs [{string.Join(", ", _session.InputMetadata.Keys)}] and outputs [{string.Join(", ", _session.OutputMetadata.Keys)}].");
+        }
+
+        if (Card.ScaleOutputName is { } scaleOutput && !_session.OutputMetadata.ContainsKey(scaleOutput))
+        {
+            throw new InvalidDataException(
+                $"Model '{modelPath}' has no output '{scaleOutput}', which its card names as scaleOutputName; found outputs [{string.Join(", ", _session.OutputMetadata.Keys)}]. " +
+                "Remove scaleOutputName from the card to run it without Indeterminate verdicts.");
         }
 
         var dims = input.Dimensions;
@@ -162,6 +204,10 @@ public sealed partial class OnnxFocusModel : IFocusModel, IDisposable
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Loaded focus model {ModelName} {ModelVersion} on {ExecutionProvider} with {IntraOpThreads} intra-op threads ({MicronsPerPixel} µm/px, {PatchSize} px patches)")]
     private static partial void LogModelLoaded(ILogger logger, string modelName, string modelVersion, string executionProvider, int intraOpThreads, double micronsPerPixel, int patchSize);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "The model predicts its uncertainty (output {ScaleOutputName}, patch intervals at level {IntervalLevel}): tiles it cannot judge at the threshold are Indeterminate")]
+    private static partial void LogPredictsScale(ILogger logger, string scaleOutputName, double intervalLevel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA execution provider unavailable, falling back to CPU: {Reason}")]
     private static partial void LogCudaUnavailable(ILogger logger, string reason);

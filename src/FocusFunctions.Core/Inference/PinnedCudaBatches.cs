@@ -73,7 +73,7 @@ internal sealed class PinnedCudaBatches : IDisposable
             var slot = Rent(size);
             try
             {
-                Run(slot, 0, Span<float>.Empty);
+                Run(slot, 0, Span<float>.Empty, Span<float>.Empty);
             }
             finally
             {
@@ -82,7 +82,8 @@ internal sealed class PinnedCudaBatches : IDisposable
         }
     }
 
-    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
+    /// <summary>As <see cref="IFocusModel.Predict"/>; the scale span is empty or holds <paramref name="count"/> values.</summary>
+    public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons, Span<float> defocusScaleMicrons)
     {
         int start = 0;
         Slot? current = count > 0 ? Fill(writePatch, start, Math.Min(_batchSizes[0], count)) : null;
@@ -93,7 +94,7 @@ internal sealed class PinnedCudaBatches : IDisposable
             var filling = next < count ? Task.Run(() => Fill(writePatch, next, Math.Min(_batchSizes[0], count - next))) : null;
             try
             {
-                Run(current, n, defocusMicrons.Slice(start, n));
+                Run(current, n, defocusMicrons.Slice(start, n), defocusScaleMicrons.IsEmpty ? Span<float>.Empty : defocusScaleMicrons.Slice(start, n));
             }
             catch (Exception) when (filling is not null)
             {
@@ -139,10 +140,15 @@ internal sealed class PinnedCudaBatches : IDisposable
         }
     }
 
-    private void Run(Slot slot, int count, Span<float> defocusMicrons)
+    private void Run(Slot slot, int count, Span<float> defocusMicrons, Span<float> defocusScaleMicrons)
     {
+        // Outputs come back in the order they were bound: defocus, then the scale where the card names one.
         using var outputs = _session.RunWithBoundResults(_runOptions, slot.Binding);
         OnnxFocusModel.CopyDefocus(outputs[0].GetTensorDataAsSpan<float>(), defocusMicrons[..count]);
+        if (!defocusScaleMicrons.IsEmpty)
+        {
+            OnnxFocusModel.CopyScale(outputs[1].GetTensorDataAsSpan<float>(), defocusScaleMicrons[..count]);
+        }
     }
 
     private Slot Rent(int size)
@@ -171,6 +177,11 @@ internal sealed class PinnedCudaBatches : IDisposable
             Binding = session.CreateIoBinding();
             Binding.BindInput(card.InputName, Input);
             Binding.BindOutputToDevice(card.OutputName, OrtMemoryInfo.DefaultInstance);
+            if (card.ScaleOutputName is { } scaleOutput)
+            {
+                // The scale is computed in the same run and copied back beside the defocus.
+                Binding.BindOutputToDevice(scaleOutput, OrtMemoryInfo.DefaultInstance);
+            }
         }
 
         public int Size { get; }

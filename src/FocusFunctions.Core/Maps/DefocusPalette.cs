@@ -8,7 +8,9 @@ namespace FocusFunctions.Core.Maps;
 /// Colours for defocus, one definition for the PNG maps and the HTML report: viridis (van der Walt and Smith's
 /// perceptually uniform map, readable with every common colour-vision deficiency and in grey-scale print) from 0 µm
 /// (dark violet) to twice the rejection threshold and beyond (yellow), so the threshold sits at teal, mid-scale,
-/// whatever its value. No tissue and failed lie outside the scale: light grey and near-black.
+/// whatever its value. No tissue and failed lie outside the scale: light grey and near-black. What the model cannot
+/// judge (an Indeterminate tile, an undecided patch) keeps its defocus colour under stripes of magenta, a hue viridis
+/// never takes, so the stripes, not the hue alone, tell it apart in grey-scale and for every colour vision.
 /// </summary>
 public static class DefocusPalette
 {
@@ -24,6 +26,7 @@ public static class DefocusPalette
     public static readonly Rgb24 Blurred = Stops[^1];
     public static readonly Rgb24 NoTissue = new(205, 205, 205);
     public static readonly Rgb24 Failed = new(20, 20, 20);
+    public static readonly Rgb24 Indeterminate = new(214, 39, 140);
     public static readonly Rgb24 Background = new(255, 255, 255);
     public static readonly Rgb24 Ink = new(30, 30, 30);
 
@@ -42,6 +45,7 @@ public static class DefocusPalette
     {
         FocusVerdict.Failed => Failed,
         FocusVerdict.NoTissue => NoTissue,
+        FocusVerdict.Indeterminate when defocusMicrons is null => Indeterminate,
         _ when defocusMicrons is { } d => ForDefocus(d, thresholdMicrons),
         _ => NoTissue,
     };

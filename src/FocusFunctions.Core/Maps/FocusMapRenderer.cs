@@ -7,7 +7,8 @@ namespace FocusFunctions.Core.Maps;
 
 /// <summary>
 /// Heat maps of defocus as PNG: one tile's patch grid (the CLI's --map) or a slide's tiles laid out by grid position
-/// (the HTTP API's focusmap.png), each with a colour bar labelled in µm and swatches for no tissue and failed.
+/// (the HTTP API's focusmap.png), each with a colour bar labelled in µm and swatches for no tissue, failed and
+/// undecided (Indeterminate tiles, undecided patches: their defocus colour under magenta stripes).
 /// </summary>
 public static class FocusMapRenderer
 {
@@ -18,15 +19,19 @@ public static class FocusMapRenderer
     private const int MinLegendWidth = 260;
     private const int TextScale = 2;
 
-    /// <summary>A tile's patches coloured by defocus; patches without enough tissue grey. A tile without a grid is one dark cell.</summary>
+    /// <summary>
+    /// A tile's patches coloured by defocus; patches without enough tissue grey; patches whose interval straddles the
+    /// threshold (models with a scale) striped. A tile without a grid is one dark cell.
+    /// </summary>
     public static byte[] RenderTile(TileScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
         double threshold = score.ThresholdMicrons > 0 ? score.ThresholdMicrons : ScoringOptions.DefaultRejectAboveMicrons;
         var cells = score.Grid is { } grid
-            ? grid.Patches.Select(p => (p.Column, p.Row, p.DefocusMicrons is { } d ? DefocusPalette.ForDefocus(d, threshold) : DefocusPalette.NoTissue))
-            : [(0, 0, DefocusPalette.Failed)];
-        return Render(cells.Select(c => (c.Item1, c.Item2, c.Item3, (Image<Rgb24>?)null)).ToList(), threshold, targetSize: 480);
+            ? grid.Patches.Select(p => new Cell(p.Column, p.Row, p.DefocusMicrons is { } d ? DefocusPalette.ForDefocus(d, threshold) : DefocusPalette.NoTissue,
+                null, p.Judgement(threshold) == PatchJudgement.Undecided))
+            : [new Cell(0, 0, DefocusPalette.Failed, null, false)];
+        return Render(cells.ToList(), threshold, targetSize: 480);
     }
 
     /// <summary>
@@ -45,12 +50,30 @@ public static class FocusMapRenderer
         }
 
         int minX = list.Min(t => t.X), minY = list.Min(t => t.Y);
-        var cells = list.Select(t => (t.X - minX, t.Y - minY, DefocusPalette.For(t.Verdict, t.DefocusMicrons, thresholdMicrons),
-            pictures?.GetValueOrDefault((t.X, t.Y)))).ToList();
+        var cells = list.Select(t => new Cell(t.X - minX, t.Y - minY, DefocusPalette.For(t.Verdict, t.DefocusMicrons, thresholdMicrons),
+            pictures?.GetValueOrDefault((t.X, t.Y)), t.Verdict == FocusVerdict.Indeterminate)).ToList();
         return Render(cells, thresholdMicrons, targetSize: 768);
     }
 
-    private static byte[] Render(IReadOnlyList<(int Column, int Row, Rgb24 Colour, Image<Rgb24>? Picture)> cells, double threshold, int targetSize)
+    private readonly record struct Cell(int Column, int Row, Rgb24 Colour, Image<Rgb24>? Picture, bool Striped);
+
+    /// <summary>Magenta stripes over a square (every other diagonal band of about a sixth of its side).</summary>
+    private static void Stripe(Image<Rgb24> image, int x, int y, int size)
+    {
+        int band = Math.Max(1, size / 6);
+        for (int row = 0; row < size; row++)
+        {
+            for (int column = 0; column < size; column++)
+            {
+                if ((column + row) / band % 2 == 0 && x + column < image.Width && y + row < image.Height)
+                {
+                    image[x + column, y + row] = DefocusPalette.Indeterminate;
+                }
+            }
+        }
+    }
+
+    private static byte[] Render(IReadOnlyList<Cell> cells, double threshold, int targetSize)
     {
         int columns = cells.Max(c => c.Column) + 1, rows = cells.Max(c => c.Row) + 1;
         if (columns > MaxCellsPerAxis || rows > MaxCellsPerAxis)
@@ -66,10 +89,15 @@ public static class FocusMapRenderer
         int height = legendTop + Legend.Height + Margin;
 
         using var image = new Image<Rgb24>(width, height, DefocusPalette.Background);
-        foreach (var (column, row, colour, picture) in cells)
+        foreach (var (column, row, colour, picture, striped) in cells)
         {
             int x = Margin + column * cell, y = Margin + row * cell, size = cell - gap;
             Canvas.Fill(image, x, y, size, size, colour);
+            if (striped)
+            {
+                Stripe(image, x, y, size);
+            }
+
             // The picture inside a frame of the tile's colour, when the cell is large enough for both to be seen.
             int frame = Math.Max(2, size / 8);
             if (picture is not null && size - 2 * frame >= 8)
@@ -115,9 +143,14 @@ public static class FocusMapRenderer
 
             int swatchesTop = labelsTop + TextHeight + 8;
             int x0 = left;
-            foreach (var (colour, label) in new[] { (DefocusPalette.NoTissue, "NO TISSUE"), (DefocusPalette.Failed, "FAILED") })
+            foreach (var (colour, label, striped) in new[] { (DefocusPalette.NoTissue, "NO TISSUE", false), (DefocusPalette.Failed, "FAILED", false), (DefocusPalette.NoTissue, "UNDECIDED", true) })
             {
                 Canvas.Fill(image, x0, swatchesTop, TextHeight, TextHeight, colour);
+                if (striped)
+                {
+                    Stripe(image, x0, swatchesTop, TextHeight);
+                }
+
                 BitmapFont.Draw(image, label, x0 + TextHeight + 4, swatchesTop, TextScale, DefocusPalette.Ink);
                 x0 += TextHeight + 4 + BitmapFont.Measure(label, TextScale) + 16;
             }

@@ -37,6 +37,9 @@ public sealed class FocusResultEntity : ITableEntity
     /// <summary><see cref="Scoring.FocusVerdict"/> name.</summary>
     public string Verdict { get; set; } = "";
 
+    /// <summary>Why the verdict is what it is, in words: set for Indeterminate (how many patches could be judged).</summary>
+    public string? VerdictReason { get; set; }
+
     /// <summary><see cref="TileStage"/> name.</summary>
     public string Stage { get; set; } = "";
 
@@ -44,6 +47,12 @@ public sealed class FocusResultEntity : ITableEntity
     public string Location { get; set; } = "";
 
     public double? DefocusMicrons { get; set; }
+
+    /// <summary>The tile's defocus interval (median of its tissue patches' interval ends), µm; null for a model without a scale.</summary>
+    public double? DefocusLowMicrons { get; set; }
+
+    public double? DefocusHighMicrons { get; set; }
+
     public double? WorstPatchMicrons { get; set; }
     public double OutOfFocusFraction { get; set; }
     public double TissueFraction { get; set; }
@@ -69,6 +78,13 @@ public sealed class FocusResultEntity : ITableEntity
     /// <summary>Per-patch defocus in µm, row-major, comma-separated; empty entries are patches without enough tissue.</summary>
     [JsonIgnore]
     public string? PatchDefocus { get; set; }
+
+    /// <summary>
+    /// Per patch, row-major, one letter: I (interval at or below the threshold), O (above it), U (undecided), '.' (not
+    /// scored). Null for a model without a scale. Stored for the report's patch grid, not shown by the API.
+    /// </summary>
+    [JsonIgnore]
+    public string? PatchJudgements { get; set; }
 
     /// <summary><see cref="PatchDefocus"/> parsed: what the API shows under the name <c>patchDefocus</c>; not a column.</summary>
     [IgnoreDataMember]

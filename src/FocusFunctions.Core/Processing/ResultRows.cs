@@ -20,8 +20,11 @@ public static class ResultRows
             SourceETag = sourceETag,
             Stage = stage.ToString(),
             Verdict = score.Verdict.ToString(),
+            VerdictReason = score.VerdictReason,
             Location = location.ToString(),
             DefocusMicrons = score.DefocusMicrons,
+            DefocusLowMicrons = Round(score.DefocusLowMicrons),
+            DefocusHighMicrons = Round(score.DefocusHighMicrons),
             WorstPatchMicrons = score.WorstPatchMicrons,
             OutOfFocusFraction = score.OutOfFocusFraction,
             TissueFraction = score.TissueFraction,
@@ -41,13 +44,49 @@ public static class ResultRows
             GridRows = score.Grid?.Rows,
             PatchSize = score.Grid?.PatchSize,
             PatchDefocus = score.Grid is { } grid ? FormatPatchDefocus(grid) : null,
+            PatchJudgements = score.Grid is { } patches ? FormatPatchJudgements(patches, score.ThresholdMicrons) : null,
         };
 
-    /// <summary>Where a verdict sends a tile: out of focus to rejected, unreadable to quarantine, the rest stays.</summary>
+    /// <summary>Interval ends are kept to 0.001 µm, as the CLI prints them (float noise beyond is no information).</summary>
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;
+
+    /// <summary>Letters per patch: <see cref="FocusResultEntity.PatchJudgements"/>; null when no patch has an interval.</summary>
+    public static string? FormatPatchJudgements(PatchGrid grid, double thresholdMicrons)
+    {
+        if (!grid.Patches.Any(p => p.DefocusLowMicrons is not null) || grid.Patches.Count > MaxPatchDefocusLength)
+        {
+            return null;
+        }
+
+        return string.Concat(grid.Patches.Select(p => p.Judgement(thresholdMicrons) switch
+        {
+            PatchJudgement.In => 'I',
+            PatchJudgement.Out => 'O',
+            PatchJudgement.Undecided => 'U',
+            _ => '.',
+        }));
+    }
+
+    /// <summary><see cref="FocusResultEntity.PatchJudgements"/> read back (an empty list for none).</summary>
+    public static IReadOnlyList<PatchJudgement?> ParsePatchJudgements(string? judgements) => string.IsNullOrEmpty(judgements)
+        ? []
+        : judgements.Select(c => c switch
+        {
+            'I' => PatchJudgement.In,
+            'O' => PatchJudgement.Out,
+            'U' => PatchJudgement.Undecided,
+            _ => (PatchJudgement?)null,
+        }).ToList();
+
+    /// <summary>
+    /// Where a verdict sends a tile: out of focus to rejected, unreadable to quarantine, the rest stays (Indeterminate
+    /// too: a tile the model cannot judge is no reason to rescan, and a person finds it by its verdict).
+    /// </summary>
     public static TileLocation DestinationFor(FocusVerdict verdict) => verdict switch
     {
         FocusVerdict.OutOfFocus => TileLocation.Rejected,
         FocusVerdict.Failed => TileLocation.Quarantine,
+        FocusVerdict.InFocus or FocusVerdict.Indeterminate or FocusVerdict.NoTissue => TileLocation.Tiles,
         _ => TileLocation.Tiles,
     };
 

@@ -2,8 +2,12 @@ using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Processing;
 
-/// <summary>What processing did with one blob.</summary>
-public sealed record TileOutcome(string BlobName, OutcomeKind Kind, FocusVerdict? Verdict, TileLocation? Location, double? DefocusMicrons, string? Reason = null);
+/// <summary>
+/// What processing did with one blob. <paramref name="Reason"/>: why it was not processed or moved as usual;
+/// <paramref name="VerdictReason"/>: why the verdict is what it is (Indeterminate); the interval: from models with a scale.
+/// </summary>
+public sealed record TileOutcome(string BlobName, OutcomeKind Kind, FocusVerdict? Verdict, TileLocation? Location, double? DefocusMicrons, string? Reason = null,
+    double? DefocusLowMicrons = null, double? DefocusHighMicrons = null, string? VerdictReason = null);
 
 public enum OutcomeKind
 {

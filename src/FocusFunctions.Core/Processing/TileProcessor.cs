@@ -205,7 +205,7 @@ public sealed partial class TileProcessor(TileReader reader, ResultTable results
     }
 
     private static TileOutcome Final(FocusResultEntity row, OutcomeKind kind, string? reason = null) =>
-        new(row.BlobName, kind, row.VerdictValue, row.LocationValue, row.DefocusMicrons, reason);
+        new(row.BlobName, kind, row.VerdictValue, row.LocationValue, row.DefocusMicrons, reason, row.DefocusLowMicrons, row.DefocusHighMicrons, row.VerdictReason);
 
     private async Task<TileOutcome> WithRetriesAsync(string blobName, Func<CancellationToken, Task<TileOutcome>> step, CancellationToken cancellationToken)
     {

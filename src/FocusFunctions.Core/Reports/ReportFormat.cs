@@ -18,13 +18,19 @@ internal static class ReportFormat
     {
         FocusVerdict.InFocus => "in focus",
         FocusVerdict.OutOfFocus => "out of focus",
+        FocusVerdict.Indeterminate => "indeterminate",
         FocusVerdict.NoTissue => "no tissue",
         FocusVerdict.Failed => "failed",
         _ => verdict.ToString(),
     };
 
+    /// <summary>A defocus interval, e.g. "0.20–1.80 µm"; "–" without one.</summary>
+    public static string Interval(double? low, double? high) =>
+        low is { } l && high is { } h ? $"{Number(l, "0.00")}–{Number(h, "0.00")} µm" : "–";
+
     /// <summary>The alternative text of a tile's picture: everything the cell shows, in words.</summary>
     public static string Describe(ReportTile tile) =>
         $"{tile.ShortName}: {Label(tile.Verdict)}" + (tile.DefocusMicrons is { } d ? $", {Microns(d)}" : "") +
+        (tile.DefocusLowMicrons is not null ? $" (interval {Interval(tile.DefocusLowMicrons, tile.DefocusHighMicrons)})" : "") +
         (tile.Placed ? $", column {tile.X}, row {tile.Y}" : "");
 }

@@ -64,7 +64,7 @@ internal static class ReportGrid
     private static void Cell(StringBuilder html, ReportTile tile, int index, double threshold, string position, string style)
     {
         string colour = DefocusPalette.Hex(DefocusPalette.For(tile.Verdict, tile.DefocusMicrons, threshold));
-        string overlay = tile.Verdict is FocusVerdict.InFocus or FocusVerdict.OutOfFocus ? $"--c:{colour};" : "--c:transparent;";
+        string overlay = tile.Verdict is FocusVerdict.InFocus or FocusVerdict.OutOfFocus or FocusVerdict.Indeterminate ? $"--c:{colour};" : "--c:transparent;";
         string description = ReportFormat.Html(ReportFormat.Describe(tile));
         html.Append(CultureInfo.InvariantCulture,
             $"<button type=\"button\" class=\"tile v-{tile.Verdict.ToString().ToLowerInvariant()}\" data-i=\"{index}\"{position} style=\"{style}{overlay}\" title=\"{description}\">");

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FocusFunctions.Core.Maps;
+using FocusFunctions.Core.Scoring;
 
 namespace FocusFunctions.Core.Reports;
 
@@ -58,6 +59,7 @@ public static partial class ReportPage
             </div>
             <span><span class="swatch" style="background:{DefocusPalette.Hex(DefocusPalette.NoTissue)}"></span>no tissue (no overlay)</span>
             <span><span class="swatch" style="background:{DefocusPalette.Hex(DefocusPalette.Failed)}"></span>failed (marked !)</span>
+            <span><span class="swatch striped"></span>indeterminate tile, undecided patch (striped)</span>
             </div>
             """;
     }
@@ -66,6 +68,7 @@ public static partial class ReportPage
     private static string Data(SlideReport report) => JsonSerializer.Serialize(new
     {
         stops = DefocusPalette.Stops.Select(DefocusPalette.Hex),
+        stripe = DefocusPalette.Hex(DefocusPalette.Indeterminate),
         threshold = report.ThresholdMicrons,
         model = $"{report.ModelName ?? "unknown"} {report.ModelVersion}".Trim(),
         columns = ReportGrid.Extent(report.Tiles).Columns,
@@ -79,9 +82,13 @@ public static partial class ReportPage
             tissue = Math.Round(t.TissueFraction, 3),
             location = t.Location,
             error = t.Error,
+            low = Round(t.DefocusLowMicrons),
+            high = Round(t.DefocusHighMicrons),
+            reason = t.VerdictReason,
             columns = t.PatchColumns,
             rows = t.PatchRows,
             patches = t.PatchDefocus.Select(Round),
+            undecided = t.PatchJudgements?.Select(j => j == PatchJudgement.Undecided),
         }),
     });
 

@@ -46,10 +46,15 @@ internal static class ReportSections
     public static string Lists(SlideReport report)
     {
         var failed = report.Tiles.Where(t => t.Verdict == FocusVerdict.Failed).ToList();
+        var indeterminate = report.Tiles.Where(t => t.Verdict == FocusVerdict.Indeterminate).ToList();
         var rejected = report.Tiles.Where(t => t.Location == nameof(TileLocation.Rejected)).ToList();
         return Rescan(report) +
             Table("failed", "Failed tiles", "Tiles that could not be read; they are in quarantine (from storage) or where they lie (local files).",
                 failed, ["Tile", "Error"], t => [ReportFormat.Html(t.Name), ReportFormat.Html(t.Error)]) +
+            (indeterminate.Count == 0 ? "" : Table("indeterminate", "Indeterminate tiles",
+                "Tiles the model could not judge at the threshold (too few tissue patches read clearly on one side); they stay in tiles for a person to look at.",
+                indeterminate, ["Tile", "Defocus interval", "Why"],
+                t => [ReportFormat.Html(t.Name), ReportFormat.Interval(t.DefocusLowMicrons, t.DefocusHighMicrons), ReportFormat.Html(t.VerdictReason)])) +
             Table("rejected", "Rejected tiles", "Out-of-focus tiles moved to the rejected container.",
                 rejected, ["Tile", "Defocus"], t => [ReportFormat.Html(t.Name), ReportFormat.Microns(t.DefocusMicrons)]);
     }

@@ -10,8 +10,9 @@ public enum SlideVerdictKind
 
 /// <summary>
 /// The slide in one word. Rescan when any tile is out of focus (the scanner can fix that by itself); otherwise review
-/// when any tile could not be read (a person must look: a cut-off upload, a wrong format); otherwise pass. Tiles
-/// without tissue count towards neither.
+/// when any tile could not be read (a person must look: a cut-off upload, a wrong format) or could not be judged
+/// (Indeterminate: the model's intervals straddle the threshold); otherwise pass. Tiles without tissue count towards
+/// neither.
 /// </summary>
 public sealed record SlideVerdict(SlideVerdictKind Kind, int RescanCount, int ReviewCount)
 {
@@ -20,7 +21,7 @@ public sealed record SlideVerdict(SlideVerdictKind Kind, int RescanCount, int Re
         ArgumentNullException.ThrowIfNull(tiles);
         var list = tiles as IReadOnlyCollection<ReportTile> ?? tiles.ToList();
         int rescan = list.Count(t => t.Verdict == FocusVerdict.OutOfFocus);
-        int review = list.Count(t => t.Verdict == FocusVerdict.Failed);
+        int review = list.Count(t => t.Verdict is FocusVerdict.Failed or FocusVerdict.Indeterminate);
         var kind = rescan > 0 ? SlideVerdictKind.Rescan : review > 0 ? SlideVerdictKind.Review : SlideVerdictKind.Pass;
         return new SlideVerdict(kind, rescan, review);
     }
@@ -35,7 +36,7 @@ public sealed record SlideVerdict(SlideVerdictKind Kind, int RescanCount, int Re
 
     public static string Rule(double thresholdMicrons) =>
         $"Rescan when any tile with tissue reads above {thresholdMicrons:0.0#} µm (the median of its tissue patches); " +
-        "otherwise review when any tile could not be read; otherwise pass. Tiles without tissue count towards neither.";
+        "otherwise review when any tile could not be read or judged (indeterminate); otherwise pass. Tiles without tissue count towards neither.";
 
     private static string Tiles(int count) => count == 1 ? "1 tile" : $"{count} tiles";
 }

@@ -22,6 +22,13 @@ public sealed class ScoringOptions
     [Range(0.0, 1.0)]
     public double MinTileTissueFraction { get; set; } = 0.02;
 
+    /// <summary>
+    /// With a model that predicts its uncertainty: the share of tissue patches that must be judged on one side of the
+    /// threshold (and outnumber the other side) for InFocus or OutOfFocus; below it the tile is Indeterminate.
+    /// </summary>
+    [Range(0.5, 1.0)]
+    public double MinDecisivePatchFraction { get; set; } = 0.5;
+
     /// <summary>Pixel sizes a brightfield scan can have (finer than 0.01 µm/px is past any optics; coarser than 100 is no slide scan).</summary>
     public const double MinMicronsPerPixel = 0.01, MaxMicronsPerPixel = 100.0;
 

@@ -8,6 +8,17 @@ public sealed record TileScore
     /// <summary>Median defocus over tissue patches, µm; null when nothing was scored.</summary>
     public double? DefocusMicrons { get; init; }
 
+    /// <summary>
+    /// The tile's defocus interval, µm: the median of its tissue patches' interval ends (docs/scoring.md). Null when
+    /// the model predicts no scale or nothing was scored.
+    /// </summary>
+    public double? DefocusLowMicrons { get; init; }
+
+    public double? DefocusHighMicrons { get; init; }
+
+    /// <summary>Why the verdict is what it is when that is not plain from the numbers: set for Indeterminate.</summary>
+    public string? VerdictReason { get; init; }
+
     /// <summary>Largest defocus of any tissue patch, µm.</summary>
     public double? WorstPatchMicrons { get; init; }
 
@@ -44,4 +55,15 @@ public sealed record TileScore
 /// <summary>Every patch of a tile, scored or not, in row-major order.</summary>
 public sealed record PatchGrid(int Columns, int Rows, int PatchSize, IReadOnlyList<PatchScore> Patches);
 
-public sealed record PatchScore(int Column, int Row, double TissueFraction, double? DefocusMicrons);
+/// <summary>
+/// One patch: its tissue share and, when scored, its defocus and (models with a scale) its defocus interval, from which
+/// <see cref="Judgement"/> says whether it is in, out or undecided at the tile's threshold.
+/// </summary>
+public sealed record PatchScore(int Column, int Row, double TissueFraction, double? DefocusMicrons,
+    double? DefocusLowMicrons = null, double? DefocusHighMicrons = null)
+{
+    /// <summary>Null for a patch without an interval (not scored, or no scale).</summary>
+    public PatchJudgement? Judgement(double thresholdMicrons) => DefocusLowMicrons is { } low && DefocusHighMicrons is { } high
+        ? FocusDecision.Judge(low, high, thresholdMicrons)
+        : null;
+}

@@ -120,6 +120,7 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
     {
         int total = tiles.Sum(t => t.ScoredPatches.Length);
         var predictions = new float[total];
+        var scales = model.ScaleBuffer(total);
         if (total > 0)
         {
             // Patch i of the run belongs to tile tileOf[i], where it is scored patch i − firstOf[tileOf[i]].
@@ -131,7 +132,7 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
                 tileOf.AsSpan(next, tiles[t].ScoredPatches.Length).Fill(t);
             }
 
-            model.Predict(total, (i, destination) => tiles[tileOf[i]].WritePatch(i - firstOf[tileOf[i]], destination), predictions);
+            model.Predict(total, (i, destination) => tiles[tileOf[i]].WritePatch(i - firstOf[tileOf[i]], destination), predictions, scales);
         }
 
         var scores = new TileScore[tiles.Count];
@@ -139,7 +140,8 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
         for (int i = 0; i < tiles.Count; i++)
         {
             int count = tiles[i].ScoredPatches.Length;
-            scores[i] = Aggregate(tiles[i], new ArraySegment<float>(predictions, offset, count), thresholdMicrons ?? _options.RejectAboveMicrons);
+            scores[i] = Aggregate(tiles[i], new ArraySegment<float>(predictions, offset, count),
+                scales.Length > 0 ? new ArraySegment<float>(scales, offset, count) : (ArraySegment<float>?)null, thresholdMicrons ?? _options.RejectAboveMicrons);
             offset += count;
         }
 
@@ -178,27 +180,33 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
         return value;
     }
 
-    private TileScore Aggregate(PreparedTile tile, ArraySegment<float> predictions, double threshold)
+    private TileScore Aggregate(PreparedTile tile, ArraySegment<float> predictions, ArraySegment<float>? scales, double threshold)
     {
-        var (verdict, defocus, worst, outOfFocus) = FocusDecision.Decide(predictions, tile.TissueFraction, threshold, _options.MinTileTissueFraction);
-        var patchDefocus = new double?[tile.Regions.Count];
-        for (int n = 0; n < tile.ScoredPatches.Length; n++)
-        {
-            patchDefocus[tile.ScoredPatches[n]] = predictions[n];
-        }
-
+        var rule = new IntervalRule(model.Card.IntervalLevel, _options.MinDecisivePatchFraction);
+        var decision = FocusDecision.Decide(predictions, scales, tile.TissueFraction, threshold, _options.MinTileTissueFraction, rule);
         var patches = new PatchScore[tile.Regions.Count];
         for (int i = 0; i < patches.Length; i++)
         {
-            patches[i] = new PatchScore(tile.Regions[i].Column, tile.Regions[i].Row, tile.PatchTissue[i], patchDefocus[i]);
+            patches[i] = new PatchScore(tile.Regions[i].Column, tile.Regions[i].Row, tile.PatchTissue[i], null);
         }
 
+        for (int n = 0; n < tile.ScoredPatches.Length; n++)
+        {
+            int at = tile.ScoredPatches[n];
+            var (low, high) = scales is { } s ? FocusDecision.PatchInterval(predictions[n], s[n], rule) : ((float?)null, (float?)null);
+            patches[at] = patches[at] with { DefocusMicrons = predictions[n], DefocusLowMicrons = low, DefocusHighMicrons = high };
+        }
+
+        var verdict = decision.Verdict;
         return new TileScore
         {
             Verdict = verdict,
-            DefocusMicrons = defocus,
-            WorstPatchMicrons = worst,
-            OutOfFocusFraction = outOfFocus,
+            DefocusMicrons = decision.Defocus,
+            DefocusLowMicrons = decision.DefocusLow,
+            DefocusHighMicrons = decision.DefocusHigh,
+            VerdictReason = decision.Reason,
+            WorstPatchMicrons = decision.Worst,
+            OutOfFocusFraction = decision.OutOfFocusFraction,
             TissueFraction = tile.TissueFraction,
             PatchCount = verdict == FocusVerdict.NoTissue ? 0 : tile.ScoredPatches.Length,
             Width = tile.Width,

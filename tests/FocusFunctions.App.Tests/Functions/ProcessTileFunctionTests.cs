@@ -37,6 +37,29 @@ public sealed class ProcessTileFunctionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Run_ScaleModel_WritesTheIntervalAndReasonAndLeavesTheIndeterminateTileInTiles()
+    {
+        await using var storage = await TestStorage.CreateAsync(azurite, useRealModelIfPresent: true,
+            settings: new Dictionary<string, string?> { ["Scoring:ModelPath"] = RepositoryPaths.ScaleFixtureModel });
+        var function = ActivatorUtilities.CreateInstance<ProcessTileFunction>(storage.Services);
+        const string flat = "scan-u/x000_y000.jpg", sharp = "scan-u/x001_y000.png";
+        await storage.UploadAsync(flat, TestTiles.FlatStain("haematoxylin"));
+        await storage.UploadAsync(sharp, TestTiles.Sharp);
+
+        await function.Run(storage.Tiles.GetBlobClient(flat), flat, CancellationToken.None);
+        await function.Run(storage.Tiles.GetBlobClient(sharp), sharp, CancellationToken.None);
+
+        Assert.Equal([flat, sharp], await TestStorage.NamesAsync(storage.Tiles));
+        var flatRow = await storage.SingleRowAsync(flat);
+        Assert.Equal(("Indeterminate", "Done", "Tiles"), (flatRow.Verdict, flatRow.Stage, flatRow.Location));
+        Assert.Contains("could be judged at the 2 µm threshold", flatRow.VerdictReason);
+        Assert.True(flatRow.DefocusLowMicrons <= 2 && flatRow.DefocusHighMicrons > 2);
+        var sharpRow = await storage.SingleRowAsync(sharp);
+        Assert.Equal("InFocus", sharpRow.Verdict);
+        Assert.True(sharpRow.DefocusLowMicrons <= sharpRow.DefocusMicrons && sharpRow.DefocusHighMicrons <= 2);
+    }
+
+    [Fact]
     public async Task Run_EventDeliveredTwice_SecondDeliveryScoresNothing()
     {
         await using var storage = await TestStorage.CreateAsync(azurite);

@@ -32,6 +32,23 @@ public static class SeededSlide
         return storage;
     }
 
+    public const string ScaleSlide = "slide-u";
+
+    /// <summary>
+    /// A slide scored by the scale-output fixture model: a flat eosin wash (Indeterminate), the sharp tile (InFocus)
+    /// and its blur (OutOfFocus), in a row.
+    /// </summary>
+    public static async Task<TestStorage> CreateWithScaleModelAsync(AzuriteFixture azurite)
+    {
+        var storage = await TestStorage.CreateAsync(azurite, useRealModelIfPresent: true,
+            settings: new Dictionary<string, string?> { ["Scoring:ModelPath"] = RepositoryPaths.ScaleFixtureModel });
+        await storage.UploadAsync($"{ScaleSlide}/x000_y000.jpg", TestTiles.FlatStain("eosin"));
+        await storage.UploadAsync($"{ScaleSlide}/x001_y000.png", TestTiles.Sharp);
+        await storage.UploadAsync($"{ScaleSlide}/x002_y000.png", TestTiles.Defocused);
+        await storage.Services.GetRequiredService<PendingTileSweeper>().SweepAsync(null, CancellationToken.None);
+        return storage;
+    }
+
     /// <summary>
     /// With Storage:SlideFolderDepth 2 the slide id is "lab-a/slide-7", which the HTTP routes take as "lab-a%2Fslide-7";
     /// a slide of the same name in another folder must not leak into its answers.

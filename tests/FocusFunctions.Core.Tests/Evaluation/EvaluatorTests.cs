@@ -60,6 +60,18 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void IndeterminateTiles_CountedAsVerdictAndTheirDefocusMeasured()
+    {
+        var tiles = new[] { Tile(0, 0.2), Tile(1, 3.0), new LabelledPrediction(1, FocusVerdict.Indeterminate, 9.5), new LabelledPrediction(0, FocusVerdict.Indeterminate, 1.0) };
+
+        var report = Evaluator.Evaluate(tiles, LabelKind.Binary, 2.0, resamples: 200);
+
+        Assert.Equal(4, report.ScoredCount);
+        Assert.Equal(2, report.Verdicts[FocusVerdict.Indeterminate]);
+        Assert.Equal(1.0, report.RocAuc);
+    }
+
+    [Fact]
     public void OneClassOnly_LeavesTheCurveMeasuresNullButKeepsTheCounts()
     {
         var report = Evaluator.Evaluate([Tile(0, 0.2), Tile(0, 2.5)], LabelKind.Binary, 2.0);

@@ -36,6 +36,25 @@ public sealed class FocusServiceCollectionExtensionsTests
         Assert.Contains("RejectAboveMicrons", error.Message);
     }
 
+    [Theory]
+    [InlineData(null, 0.5)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("1", 1.0)]
+    [InlineData("0.75", 0.75)]
+    public void AddFocusServices_MinDecisivePatchFraction_DefaultAndBoundsAccepted(string? value, double expected)
+    {
+        var settings = new List<(string, string)> { ("FocusStorage", "UseDevelopmentStorage=true") };
+        if (value is not null)
+        {
+            settings.Add(("Scoring:MinDecisivePatchFraction", value));
+        }
+
+        using var services = Build([.. settings]);
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal(expected, services.GetRequiredService<IOptions<FocusFunctions.Core.Scoring.ScoringOptions>>().Value.MinDecisivePatchFraction);
+    }
+
     [Fact]
     public void AddFocusServices_ShapeLimits_BindFromTheScoringSection()
     {
@@ -63,6 +82,8 @@ public sealed class FocusServiceCollectionExtensionsTests
     [InlineData("Processing:BatchSize", "0")]
     [InlineData("Storage:SlideFolderDepth", "99")]
     [InlineData("Scoring:MinTileTissueFraction", "2")]
+    [InlineData("Scoring:MinDecisivePatchFraction", "0.49")]
+    [InlineData("Scoring:MinDecisivePatchFraction", "1.01")]
     [InlineData("Scoring:MaxAspectRatio", "0.5")]
     [InlineData("Scoring:MaxPatches", "0")]
     public void AddFocusServices_InvalidSetting_StartupValidatorThrowsBeforeFirstUse(string key, string value)

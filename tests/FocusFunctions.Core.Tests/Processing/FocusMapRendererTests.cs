@@ -78,6 +78,60 @@ public sealed class FocusMapRendererTests
     }
 
     [Fact]
+    public void RenderTile_UndecidedPatch_StripedOverItsDefocusColourAndInTheLegend()
+    {
+        var score = new TileScore
+        {
+            Verdict = FocusVerdict.Indeterminate,
+            ThresholdMicrons = 2.0,
+            Grid = new PatchGrid(2, 1, 320, [new PatchScore(0, 0, 0.9, 0.4, 0.1, 0.8), new PatchScore(1, 0, 0.9, 9.0, 0.0, 20.0)]),
+        };
+
+        using var map = Image.Load<Rgb24>(FocusMapRenderer.RenderTile(score));
+
+        var decided = Pixels(map, 8, 8, 63, 63);
+        var undecided = Pixels(map, 8 + 64, 8, 63, 63);
+        Assert.Equal([DefocusPalette.ForDefocus(0.4, 2.0)], decided.Distinct());
+        Assert.Contains(DefocusPalette.Indeterminate, undecided);
+        Assert.Contains(DefocusPalette.Blurred, undecided);
+        Assert.Contains(DefocusPalette.Indeterminate, Pixels(map, 0, 8 + 64, map.Width, map.Height - 8 - 64));
+    }
+
+    [Fact]
+    public void RenderMosaic_IndeterminateTile_StripedOverItsMedianColour()
+    {
+        var tiles = new[] { (X: 0, Y: 0, DefocusMicrons: (double?)9.0, Verdict: FocusVerdict.Indeterminate), (X: 1, Y: 0, DefocusMicrons: (double?)9.0, Verdict: FocusVerdict.OutOfFocus) };
+
+        using var map = Image.Load<Rgb24>(FocusMapRenderer.RenderMosaic(tiles, 2.0));
+
+        var indeterminate = Pixels(map, 8, 8, 63, 63);
+        Assert.Contains(DefocusPalette.Indeterminate, indeterminate);
+        Assert.Contains(DefocusPalette.Blurred, indeterminate);
+        Assert.DoesNotContain(DefocusPalette.Indeterminate, Pixels(map, 8 + 64, 8, 63, 63));
+    }
+
+    [Fact]
+    public void For_IndeterminateWithoutDefocus_TheStripeColour()
+    {
+        Assert.Equal(DefocusPalette.Indeterminate, DefocusPalette.For(FocusVerdict.Indeterminate, null, 2.0));
+        Assert.Equal(DefocusPalette.ForDefocus(1.0, 2.0), DefocusPalette.For(FocusVerdict.Indeterminate, 1.0, 2.0));
+    }
+
+    private static List<Rgb24> Pixels(Image<Rgb24> image, int x0, int y0, int width, int height)
+    {
+        var pixels = new List<Rgb24>();
+        for (int y = y0; y < Math.Min(image.Height, y0 + height); y++)
+        {
+            for (int x = x0; x < Math.Min(image.Width, x0 + width); x++)
+            {
+                pixels.Add(image[x, y]);
+            }
+        }
+
+        return pixels;
+    }
+
+    [Fact]
     public void RenderMosaic_NoTiles_Throws()
     {
         Assert.Throws<ArgumentException>(() => FocusMapRenderer.RenderMosaic([]));

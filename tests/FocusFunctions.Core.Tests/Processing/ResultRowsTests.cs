@@ -24,9 +24,31 @@ public sealed class ResultRowsTests
         Assert.Null(ResultRows.FormatPatchDefocus(new PatchGrid(100, 100, 320, patches)));
     }
 
+    [Fact]
+    public void FormatPatchJudgements_PatchIntervals_OneLetterPerPatchAtTheThreshold()
+    {
+        var grid = new PatchGrid(4, 1, 320,
+            [new PatchScore(0, 0, 0.9, 0.5, 0.1, 2.0), new PatchScore(1, 0, 0.1, null), new PatchScore(2, 0, 0.9, 3, 2.01, 4), new PatchScore(3, 0, 0.9, 2, 1, 3)]);
+
+        string? text = ResultRows.FormatPatchJudgements(grid, 2.0);
+
+        Assert.Equal("I.OU", text);
+        Assert.Equal([PatchJudgement.In, null, PatchJudgement.Out, PatchJudgement.Undecided], ResultRows.ParsePatchJudgements(text));
+    }
+
+    [Fact]
+    public void FormatPatchJudgements_ModelWithoutScale_Null()
+    {
+        var grid = new PatchGrid(2, 1, 320, [new PatchScore(0, 0, 0.9, 0.5), new PatchScore(1, 0, 0.9, 3)]);
+
+        Assert.Null(ResultRows.FormatPatchJudgements(grid, 2.0));
+        Assert.Empty(ResultRows.ParsePatchJudgements(null));
+    }
+
     [Theory]
     [InlineData(FocusVerdict.InFocus, TileLocation.Tiles)]
     [InlineData(FocusVerdict.NoTissue, TileLocation.Tiles)]
+    [InlineData(FocusVerdict.Indeterminate, TileLocation.Tiles)]
     [InlineData(FocusVerdict.OutOfFocus, TileLocation.Rejected)]
     [InlineData(FocusVerdict.Failed, TileLocation.Quarantine)]
     public void DestinationFor_Verdict_Container(FocusVerdict verdict, TileLocation expected)

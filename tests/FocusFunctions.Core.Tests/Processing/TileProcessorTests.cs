@@ -42,6 +42,34 @@ public sealed class TileProcessorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ProcessAsync_ScaleModel_FlatStainIndeterminateStaysInTilesWithItsReasonAndTheIntervalIsStored()
+    {
+        // The host's own wiring: Scoring:ModelPath names the fixture, whose card beside it names the scale output.
+        await using var storage = await TestStorage.CreateAsync(azurite, useRealModelIfPresent: true,
+            settings: new Dictionary<string, string?> { ["Scoring:ModelPath"] = RepositoryPaths.ScaleFixtureModel });
+        await storage.UploadAsync("slide-1/x000_y000.jpg", TestTiles.FlatStain("eosin"));
+        await storage.UploadAsync("slide-1/x001_y000.png", TestTiles.Sharp);
+        await storage.UploadAsync("slide-1/x002_y000.png", TestTiles.Defocused);
+
+        var outcomes = await storage.Processor.ProcessBatchAsync(["slide-1/x000_y000.jpg", "slide-1/x001_y000.png", "slide-1/x002_y000.png"], CancellationToken.None);
+
+        Assert.Equal([FocusVerdict.Indeterminate, FocusVerdict.InFocus, FocusVerdict.OutOfFocus], outcomes.Select(o => o.Verdict));
+        Assert.Equal(["slide-1/x000_y000.jpg", "slide-1/x001_y000.png"], await TestStorage.NamesAsync(storage.Tiles));
+        Assert.Equal(["slide-1/x002_y000.png"], await TestStorage.NamesAsync(storage.Rejected));
+        var flat = await storage.SingleRowAsync("slide-1/x000_y000.jpg");
+        Assert.Equal(("Indeterminate", "Done", "Tiles", "1.1.0-scale-fixture"), (flat.Verdict, flat.Stage, flat.Location, flat.ModelVersion));
+        Assert.Contains("tissue patches could be judged at the 2 µm threshold (need 50 %)", flat.VerdictReason);
+        Assert.True(flat.DefocusLowMicrons <= 2 && flat.DefocusHighMicrons > 2);
+        Assert.All(ResultRows.ParsePatchJudgements(flat.PatchJudgements).Where(j => j is not null), j => Assert.Equal(PatchJudgement.Undecided, j));
+        Assert.Null(flat.Error);
+        var sharp = await storage.SingleRowAsync("slide-1/x001_y000.png");
+        Assert.True(sharp.DefocusHighMicrons <= 2);
+        Assert.Null(sharp.VerdictReason);
+        var blurred = await storage.SingleRowAsync("slide-1/x002_y000.png");
+        Assert.True(blurred.DefocusLowMicrons > 2);
+    }
+
+    [Fact]
     public async Task ProcessAsync_BackgroundTile_NoTissueStaysInTiles()
     {
         await using var storage = await TestStorage.CreateAsync(azurite);

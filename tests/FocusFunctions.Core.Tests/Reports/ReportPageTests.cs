@@ -109,4 +109,26 @@ public sealed class ReportPageTests
         Assert.Equal([null, [1, 2, 3], null], report.Tiles.Select(t => t.Thumbnail));
         Assert.Equal([0.5, null], report.Tiles[0].PatchDefocus);
     }
+
+    [Fact]
+    public void FromRows_IndeterminateRow_IntervalReasonAndUndecidedPatchesReachThePage()
+    {
+        var row = new FocusResultEntity
+        {
+            BlobName = "s/a.jpg", Verdict = "Indeterminate", Location = "Tiles", ModelName = "focus-model", ModelVersion = "1.1.0-scale-fixture",
+            ThresholdMicrons = 2.0, TileX = 0, TileY = 0, GridColumns = 2, GridRows = 1, PatchDefocus = "9.5,0.4", PatchJudgements = "UI",
+            DefocusMicrons = 5, DefocusLowMicrons = 0.2, DefocusHighMicrons = 10.4, VerdictReason = "1 of 2 tissue patches could be judged",
+        };
+
+        var report = SlideReport.FromRows("s", [row], new Dictionary<string, byte[]>());
+        string html = ReportPage.Render(report);
+
+        Assert.Equal([PatchJudgement.Undecided, PatchJudgement.In], report.Tiles[0].PatchJudgements!);
+        Assert.Equal((SlideVerdictKind.Review, 1), (report.Verdict.Kind, report.Verdict.ReviewCount));
+        Assert.Contains("\"low\":0.2,\"high\":10.4,\"reason\":\"1 of 2 tissue patches could be judged\"", html);
+        Assert.Contains("\"undecided\":[true,false]", html);
+        Assert.Contains("id=\"indeterminate-list\"", html);
+        Assert.Contains("0.20–10.40 µm", html);
+        Assert.Contains("class=\"swatch striped\"", html);
+    }
 }

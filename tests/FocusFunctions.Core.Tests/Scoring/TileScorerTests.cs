@@ -231,7 +231,9 @@ public class TileScorerTests
 
         public List<int> BatchSizes { get; } = [];
 
-        public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons)
+        public bool PredictsScale => false;
+
+        public void Predict(int count, PatchWriter writePatch, Span<float> defocusMicrons, Span<float> defocusScaleMicrons)
         {
             int patchLength = this.PatchLength();
             var patches = this.Gather(count, writePatch);

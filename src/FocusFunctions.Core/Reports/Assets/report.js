@@ -2,7 +2,7 @@
 (function () {
   var data = JSON.parse(document.getElementById("report-data").textContent);
   var dialog = document.getElementById("tile-dialog");
-  var labels = { InFocus: "in focus", OutOfFocus: "out of focus", NoTissue: "no tissue", Failed: "failed" };
+  var labels = { InFocus: "in focus", OutOfFocus: "out of focus", Indeterminate: "indeterminate", NoTissue: "no tissue", Failed: "failed" };
 
   function microns(value) { return value === null || value === undefined ? "–" : value.toFixed(2) + " µm"; }
 
@@ -30,6 +30,8 @@
     facts.className = "facts"; facts.replaceChildren();
     fact(facts, "Verdict", labels[tile.verdict] || tile.verdict);
     fact(facts, "Defocus", microns(tile.um));
+    if (tile.low !== null && tile.low !== undefined) { fact(facts, "Defocus interval", tile.low.toFixed(2) + "–" + tile.high.toFixed(2) + " µm"); }
+    if (tile.reason) { fact(facts, "Why", tile.reason); }
     fact(facts, "Worst patch", microns(tile.worst));
     fact(facts, "Tissue", Math.round(tile.tissue * 100) + " %");
     fact(facts, "Where it is", tile.location);
@@ -46,10 +48,16 @@
     patches.style.gridTemplateRows = "repeat(" + Math.max(1, tile.rows) + ", 1fr)";
     patches.setAttribute("aria-label", tile.columns ? "Patch grid, " + tile.columns + " by " + tile.rows + ", defocus per patch: " +
       tile.patches.map(function (p) { return p === null ? "no tissue" : p.toFixed(2); }).join(", ") + " µm" : "No patch grid");
-    tile.patches.forEach(function (p) {
+    tile.patches.forEach(function (p, i) {
       var div = document.createElement("div");
       div.textContent = p === null ? "–" : p.toFixed(1);
       if (p !== null) { div.style.background = colour(p).replace("rgb", "rgba").replace(")", ",0.55)"); }
+      if (tile.undecided && tile.undecided[i]) {
+        // Undecided: its interval straddles the threshold. Stripes of the map's magenta over its defocus colour.
+        div.className = "undecided";
+        div.title = "undecided: its defocus interval straddles the threshold";
+        div.style.backgroundImage = "repeating-linear-gradient(45deg, " + data.stripe + " 0 4px, transparent 4px 10px)";
+      }
       patches.append(div);
     });
     dialog.showModal();
