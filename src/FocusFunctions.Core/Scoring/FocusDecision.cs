@@ -130,7 +130,7 @@ public static class FocusDecision
         if (judged < Math.Ceiling(minDecisiveFraction * tissuePatches - 1e-9))
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"{judged} of {tissuePatches} tissue patches could be judged at the {threshold} µm threshold (need {need} %): the rest carry too little structure to read defocus.");
+                $"{judged} of {tissuePatches} tissue patches could be judged at the {threshold} µm threshold (need {need} %): the others' intervals straddle it (too close to it, or too little structure to read defocus).");
         }
 
         return string.Create(CultureInfo.InvariantCulture,

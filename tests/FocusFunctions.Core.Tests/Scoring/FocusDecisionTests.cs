@@ -140,7 +140,7 @@ public class FocusDecisionIntervalTests
     {
         var decision = Decide(2, 0, 7);
 
-        Assert.Equal("2 of 9 tissue patches could be judged at the 2 µm threshold (need 50 %): the rest carry too little structure to read defocus.",
+        Assert.Equal("2 of 9 tissue patches could be judged at the 2 µm threshold (need 50 %): the others' intervals straddle it (too close to it, or too little structure to read defocus).",
             decision.Reason);
     }
 
