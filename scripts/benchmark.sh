@@ -19,9 +19,10 @@ if [ ! -f artifacts/focusnet_v2.onnx ] || [ training/models.py -nt artifacts/foc
   /usr/bin/python3 training/export.py --arch focusnet_v2 --random-init --output artifacts/focusnet_v2.onnx
 fi
 variants=artifacts/graph-variants
-if [ ! -f $variants/graph-variants.json ] || [ models/focus-model.onnx -nt $variants/graph-variants.json ] \
-   || [ training/graph_variants.py -nt $variants/graph-variants.json ]; then   # the shipped graph folded, affine and int8 (GraphVariantBenchmarks)
-  /usr/bin/python3 training/graph_variants.py --model models/focus-model.onnx --output-dir $variants
+point_model=models/previous/focus-model-1.1.0/focus-model.onnx   # the variants are of 1.1.0's point-only graph
+if [ ! -f $variants/graph-variants.json ] || [ $point_model -nt $variants/graph-variants.json ] \
+   || [ training/graph_variants.py -nt $variants/graph-variants.json ]; then   # 1.1.0's graph folded, affine and int8 (GraphVariantBenchmarks)
+  /usr/bin/python3 training/graph_variants.py --model $point_model --output-dir $variants
 fi
 
 dotnet run -c Release --project benchmarks/FocusFunctions.Benchmarks -- --filter "${1:-*}" --job short --artifacts artifacts/benchmarks "${@:2}"

@@ -140,10 +140,12 @@ def scale_card(uncertainty):
                                    "held-out sources: the interval defocus +- ln(1 / (1 - p)) b (clipped at 0) holds "
                                    "the true defocus with probability p"},
         "uncertainty": {"distribution": "laplace", "intervalLevel": uncertainty["level"],
-                        "calibration": {"scaleFactor": round(uncertainty["calibration"]["scaleFactor"], 4),
-                                        "seed": uncertainty["calibration"]["seed"],
+                        "calibration": {"scaleFactors": [round(f, 4) for f in uncertainty["calibration"]["scaleFactors"]],
+                                        "bandEdgesUm": uncertainty["calibration"]["bandEdgesUm"],
+                                        "bands": "of the predicted defocus; the factor is inside the model",
+                                        "seeds": uncertainty["calibration"]["seeds"],
                                         "samples": uncertainty["calibration"]["samples"],
-                                        "set": "its own draw of the held-out sources (training/uncertainty.py)"},
+                                        "set": "two draws of the held-out sources of their own (training/uncertainty.py)"},
                         "coverageFiveDraws": five["coverage"]["overall"],
                         "coverageFiveDrawsPerBand": five["coverage"]["perBand"]},
     }
@@ -225,7 +227,8 @@ def main(args):
     if hasattr(model, "distribution"):
         if uncertainty is None:
             raise SystemExit(f"{arch} predicts a scale: give --uncertainty-report (training/uncertainty.py) to calibrate it")
-        exported = models.TwoOutputs(model, uncertainty["calibration"]["scaleFactor"]).eval()
+        calibration = uncertainty["calibration"]
+        exported = models.TwoOutputs(model, calibration["scaleFactors"], calibration["bandEdgesUm"]).eval()
     export_onnx(exported, args.output, opset=args.opset)
     print(f"exported {arch} to {args.output} ({os.path.getsize(args.output) / 1e6:.2f} MB), onnx.checker ok, "
           f"sha256 {sha256(args.output)}")

@@ -2,7 +2,8 @@
 
     /usr/bin/python3 training/make_scale_fixture.py            # writes models/fixtures/scale-output/
 
-Takes the shipped models/focus-model.onnx graph as it is and adds the second output of the uncertainty contract
+Takes focusnet 1.1.0's graph (models/previous/focus-model-1.1.0/focus-model.onnx, the point-only model shipped
+before 1.2.0) as it is and adds the second output of the uncertainty contract
 (docs/scoring.md, "Indeterminate"): `defocus_scale_um` float32 [N, 1], the Laplace scale b (um), here computed from
 the input itself rather than learnt:
 
@@ -110,8 +111,8 @@ def main(args):
 
 def get_args_parser():
     p = argparse.ArgumentParser(description="Write the scale-output test fixture (shipped graph + defocus_scale_um)")
-    p.add_argument("--model", default=os.path.join(REPO, "models", "focus-model.onnx"))
-    p.add_argument("--card", default=os.path.join(REPO, "models", "focus-model.json"))
+    p.add_argument("--model", default=os.path.join(REPO, "models", "previous", "focus-model-1.1.0", "focus-model.onnx"))
+    p.add_argument("--card", default=os.path.join(REPO, "models", "previous", "focus-model-1.1.0", "focus-model.json"))
     p.add_argument("--output-dir", default=os.path.join(REPO, "models", "fixtures", "scale-output"))
     return p
 

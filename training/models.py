@@ -200,17 +200,25 @@ class FocusNetLaplace(FocusNet):
 
 
 class TwoOutputs(nn.Module):
-    """Export wrapper: both outputs of a FocusNetLaplace, the scale multiplied by the calibration factor that makes
-    its nominal intervals cover what they claim on held-out sources (training/uncertainty.py)."""
+    """Export wrapper: both outputs of a FocusNetLaplace, the scale multiplied by the calibration factor of the band
+    its point estimate falls in (bands start at `edges`, the last one open), the factors that make its nominal
+    intervals cover what they claim on held-out sources (training/uncertainty.py). One factor: one band."""
 
-    def __init__(self, model, scale_factor):
+    def __init__(self, model, scale_factors, edges=(0.0,)):
         super().__init__()
+        factors = [float(f) for f in (scale_factors if isinstance(scale_factors, (list, tuple)) else [scale_factors])]
+        assert len(factors) == len(edges)
         self.model = model
-        self.register_buffer("scale_factor", torch.tensor(float(scale_factor)))
+        self.register_buffer("base_factor", torch.tensor(factors[0]))
+        self.register_buffer("steps", torch.tensor([b - a for a, b in zip(factors, factors[1:])]).view(1, -1))
+        self.register_buffer("edges", torch.tensor([float(e) for e in edges[1:]]).view(1, -1))
 
     def forward(self, x):
         mu, b = self.model.distribution(x)
-        return mu, b * self.scale_factor
+        if self.edges.numel() == 0:
+            return mu, b * self.base_factor
+        factor = self.base_factor + ((mu >= self.edges).to(mu.dtype) * self.steps).sum(dim=1, keepdim=True)
+        return mu, b * factor
 
 
 ARCHS = {"focusnet": FocusNet, "focusnet_laplace": FocusNetLaplace, "focusnet_v2": FocusNetV2, "focusnet_v2_whole": FocusNetV2Whole,

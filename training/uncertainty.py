@@ -1,11 +1,12 @@
 """Calibrate a focusnet_laplace checkpoint's scale on held-out sources, then check it against issue 25's goals.
 
     /usr/bin/python3 training/uncertainty.py --checkpoint training/runs/cpu-u1/checkpoint.pth \
-        --baseline models/focus-model.pth --output-json models/eval/uncertainty.json
+        --baseline models/focus-model.pth --cache-dir training/runs/held-out-draws --output-json models/eval/uncertainty.json
 
-1. **Calibration** on its own draw of the held-out sources (seed CALIBRATION_SEED, never among the report draws): the
-   factor c that makes mu +- k c b (k = ln(1 / (1 - level)), the Laplace quantile) cover `level` of the patches.
-   The export multiplies the scale output by c.
+1. **Calibration** on its own two draws of the held-out sources (CALIBRATION_SEEDS, never among the report draws):
+   per band of the predicted defocus (CALIBRATION_EDGES), the factor c that makes mu +- k c b (k = ln(1 / (1 -
+   level)), the Laplace quantile) cover `level` of the patches. The export multiplies the scale output by the
+   factor of its prediction's band (models.TwoOutputs).
 2. **Report draws** (the five held-out draws compare.py uses): point accuracy (R^2, MAE 0-4 um, slope), interval
    coverage overall and per 2 um band, and the engine's verdict rule (docs/scoring.md) applied to each patch as a
    one-patch tile: at >= 3 um the share OutOfFocus, at <= 1 um the share InFocus.
@@ -35,12 +36,32 @@ import utils
 CALIBRATION_SEED = 7
 REPORT_SEEDS = (presets.VAL_SEED, 1, 2, 3, 4)
 BANDS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.0001))
+CALIBRATION_EDGES = (0.0, 2.0, 4.0, 6.0, 8.0)      # bands of the predicted defocus, each with its own factor
+CALIBRATION_SEEDS = (7, 8)
 SOFT_SCAN, SHARP_TWIN = "openslide-os2-ndpi-ki67-ihc-soft.png", "openslide-os2-vsi-ki67-ihc.png"
 
 
 def half_width_per_scale(level):
     """k such that a Laplace(mu, b) puts `level` of its mass in mu +- k b."""
     return math.log(1.0 / (1.0 - level))
+
+
+def held_out_draw(args, seed, bank, specimens_=None):
+    """One simulated draw of the held-out sources, cached under --cache-dir (the simulation does not depend on the
+    model, and costs minutes a draw on 2 cores)."""
+    path = os.path.join(args.cache_dir, f"draw-{seed}{'-nonplanar' if specimens_ else ''}.pt") if args.cache_dir else None
+    if path and os.path.exists(path):
+        return torch.load(path)
+    if specimens_ is None:
+        x, y, src = evaluate.held_out_set(args.data_dir, seed, bank=bank)
+    else:
+        manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
+        x, y, src = presets.build_val_set(manifest, args.data_dir, bank, contract.PATCH_SIZE, "cpu", seed=seed,
+                                          specimens=specimens_)
+    if path:
+        os.makedirs(args.cache_dir, exist_ok=True)
+        torch.save((x, y, src), path)
+    return x, y, src
 
 
 @torch.no_grad()
@@ -63,6 +84,18 @@ def predict(model, x_uint8, batch=64):
 def calibrate(mu, b, y, level):
     """The factor c with P(|y - mu| <= k c b) = level on this set."""
     return float(np.quantile(np.abs(y - mu) / b, level) / half_width_per_scale(level))
+
+
+def calibrate_per_band(mu, b, y, level, edges=CALIBRATION_EDGES):
+    """One factor per band of the *predicted* defocus (the label is unknown when the model runs): [edge_k,
+    edge_k+1), the last band open. A single factor left the 2-4 um band under-covered and 6-10 over-covered."""
+    bands = np.digitize(mu, edges[1:])
+    return [calibrate(mu[bands == k], b[bands == k], y[bands == k], level) for k in range(len(edges))]
+
+
+def band_factors(mu, factors, edges=CALIBRATION_EDGES):
+    """The calibration factor for each prediction (numpy mirror of models.TwoOutputs)."""
+    return np.asarray(factors)[np.digitize(mu, edges[1:])]
 
 
 def coverage(mu, scale, y, level):
@@ -130,7 +163,7 @@ def no_information_patches(seed=11, per_colour=24, size=contract.PATCH_SIZE):
 
 
 @torch.no_grad()
-def read_image(model, img_uint8, um_per_px, scale_factor, level, threshold):
+def read_image(model, img_uint8, um_per_px, factors, level, threshold):
     """One image as the engine reads it (evaluate.predict_image), with intervals and the verdict rule."""
     size = contract.PATCH_SIZE
     img = preprocess.resample(img_uint8, um_per_px, contract.MICRONS_PER_PIXEL)
@@ -140,7 +173,7 @@ def read_image(model, img_uint8, um_per_px, scale_factor, level, threshold):
         return {"verdict": "NoTissue", "medianUm": None, "tissuePatches": len(scored)}
     xb = torch.from_numpy(np.stack([tissue.patch(img, r, size) for r in scored])).permute(0, 3, 1, 2)
     mu, b = predict(model, xb)
-    scale = b * scale_factor
+    scale = b * band_factors(mu, factors)
     k = half_width_per_scale(level)
     return {"verdict": tile_verdict(patch_judgements(mu, scale, level, threshold)), "medianUm": float(np.median(mu)),
             "lowUm": float(np.median(np.maximum(0, mu - k * scale))), "highUm": float(np.median(mu + k * scale)),
@@ -162,24 +195,33 @@ def main(args):
     report = {"checkpoint": args.checkpoint, "baseline": args.baseline, "level": level, "thresholdUm": threshold}
 
     t = time.time()
-    x, y, _ = evaluate.held_out_set(args.data_dir, CALIBRATION_SEED, bank=bank)
-    mu, b = predict(model, x)
-    c = calibrate(mu, b, y.numpy(), level)
-    report["calibration"] = {"seed": CALIBRATION_SEED, "samples": len(y), "scaleFactor": c,
-                             "coverageOnCalibrationDraw": coverage(mu, b * c, y.numpy(), level)}
-    print(f"calibration: c = {c:.3f} on {len(y)} held-out samples ({time.time() - t:.0f} s)", flush=True)
+    mu, b, y = [], [], []
+    for seed in CALIBRATION_SEEDS:
+        x, yy, _ = held_out_draw(args, seed, bank)
+        m, s = predict(model, x)
+        mu.append(m), b.append(s), y.append(yy.numpy())
+    mu, b, y = np.concatenate(mu), np.concatenate(b), np.concatenate(y)
+    factors = calibrate_per_band(mu, b, y, level)
+    report["calibration"] = {"seeds": list(CALIBRATION_SEEDS), "samples": len(y), "bandEdgesUm": list(CALIBRATION_EDGES),
+                             "scaleFactors": factors, "singleFactor": calibrate(mu, b, y, level),
+                             "coverageOnCalibrationDraws": coverage(mu, b * band_factors(mu, factors), y, level)}
+    print(f"calibration: factors {[round(f, 3) for f in factors]} on {len(y)} held-out samples ({time.time() - t:.0f} s)", flush=True)
+
+    def c(m):
+        return band_factors(m, factors)
 
     draws, all_mu, all_scale, all_y = [], [], [], []
     for seed in args.seeds:
-        x, y, _ = evaluate.held_out_set(args.data_dir, seed, bank=bank)
+        x, y, _ = held_out_draw(args, seed, bank)
         mu, b = predict(model, x)
+        b = b * c(mu)
         y = y.numpy()
-        entry = {"seed": seed, **point_metrics(mu, y), "coverage": coverage(mu, b * c, y, level),
-                 "verdicts": verdict_rates(mu, b * c, y, level, threshold)}
+        entry = {"seed": seed, **point_metrics(mu, y), "coverage": coverage(mu, b, y, level),
+                 "verdicts": verdict_rates(mu, b, y, level, threshold)}
         if baseline is not None:
             entry["baseline"] = point_metrics(predict(baseline, x)[0], y)
         draws.append(entry)
-        all_mu.append(mu), all_scale.append(b * c), all_y.append(y)
+        all_mu.append(mu), all_scale.append(b), all_y.append(y)
         print(f"seed {seed}: R2 {entry['r2']:.4f} MAE0-4 {entry['mae0to4']:.3f} slope {entry['slope']:.3f} "
               f"coverage {entry['coverage']['overall']:.3f} {entry['coverage']['perBand']} {entry['verdicts']}", flush=True)
     mu, scale, y = np.concatenate(all_mu), np.concatenate(all_scale), np.concatenate(all_y)
@@ -190,22 +232,22 @@ def main(args):
 
     x, names = no_information_patches()
     mu, b = predict(model, x)
-    verdicts = [tile_verdict(np.array([j])) for j in patch_judgements(mu, b * c, level, threshold)]
+    b = b * c(mu)
+    verdicts = [tile_verdict(np.array([j])) for j in patch_judgements(mu, b, level, threshold)]
     report["noInformation"] = {"patches": len(names), **{v: verdicts.count(v) for v in ("InFocus", "OutOfFocus", "Indeterminate")},
                                "outOfFocus": [n for n, v in zip(names, verdicts) if v == "OutOfFocus"],
-                               "medianScaleUm": float(np.median(b * c)), "medianMuUm": float(np.median(mu))}
+                               "medianScaleUm": float(np.median(b)), "medianMuUm": float(np.median(mu))}
     if baseline is not None:
         base_mu = predict(baseline, x)[0]
         report["noInformation"]["baselineOutOfFocusAt2um"] = int((base_mu > threshold).sum())
     print(f"no-information patches: {report['noInformation']}", flush=True)
 
     spec = specimens.Specimens(thick=1 / 3, fold=1 / 3, tilt=1 / 3, flat=0, smooth=0, out_size=contract.PATCH_SIZE + 8)
-    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
     kinds = {}
-    x, y, _ = presets.build_val_set(manifest, args.data_dir, bank, contract.PATCH_SIZE, "cpu", seed=31, specimens=spec)
+    x, y, _ = held_out_draw(args, 31, bank, spec)
     mu, b = predict(model, x)
     y = y.numpy()
-    kinds["model"] = {**point_metrics(mu, y), "coverage": coverage(mu, b * c, y, level)}
+    kinds["model"] = {**point_metrics(mu, y), "coverage": coverage(mu, b * c(mu), y, level)}
     if baseline is not None:
         kinds["baseline"] = point_metrics(predict(baseline, x)[0], y)
     report["nonPlanarHeldOut"] = {"samples": len(y), "shares": "thick, fold, tilt 1/3 each", **kinds}
@@ -215,7 +257,7 @@ def main(args):
     rows = []
     for s in sources:
         img = utils.load_rgb(os.path.join(args.shared_dir, s["file"]))
-        r = read_image(model, img, s["micronsPerPixel"], c, level, threshold)
+        r = read_image(model, img, s["micronsPerPixel"], factors, level, threshold)
         if baseline is not None:
             base = evaluate.predict_image(baseline, img, s["micronsPerPixel"])
             r["baselineMedianUm"] = base["medianUm"]
@@ -250,6 +292,7 @@ def get_args_parser():
     p.add_argument("--level", default=0.8, type=float, help="nominal interval level")
     p.add_argument("--threshold", default=2.0, type=float, help="verdict threshold (um)")
     p.add_argument("--threads", default=2, type=int)
+    p.add_argument("--cache-dir", default="", help="keep the simulated held-out draws here and reuse them")
     p.add_argument("--output-json", required=True)
     return p
 

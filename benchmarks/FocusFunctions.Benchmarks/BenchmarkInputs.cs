@@ -25,6 +25,9 @@ public static class BenchmarkInputs
 
     public static string ShippedModel => Path.Combine(Root, "models", "focus-model.onnx");
 
+    /// <summary>focusnet 1.1.0, the point-only model shipped before 1.2.0 added the scale output (kept for rollback).</summary>
+    public static string PreviousModel => Path.Combine(Root, "models", "previous", "focus-model-1.1.0", "focus-model.onnx");
+
     /// <summary>The reference architecture (InceptionV3 + six FC) exported by training/export.py; see scripts/benchmark.sh.</summary>
     public static string ReferenceModel =>
         Environment.GetEnvironmentVariable("FOCUS_REFERENCE_MODEL") ?? Path.Combine(Root, "artifacts", "inception_v3.onnx");
@@ -37,7 +40,7 @@ public static class BenchmarkInputs
         Environment.GetEnvironmentVariable("FOCUS_FOCUSNET_V2_MODEL") ?? Path.Combine(Root, "artifacts", "focusnet_v2.onnx");
 
     /// <summary>
-    /// A graph-only variant of the shipped model written by training/graph_variants.py (see scripts/benchmark.sh);
+    /// A graph-only variant of focusnet 1.1.0 (<see cref="PreviousModel"/>) written by training/graph_variants.py (see scripts/benchmark.sh);
     /// <paramref name="suffix"/> is div-folded, affine-normalisation, int8 or int8-pointwise.
     /// </summary>
     public static string GraphVariant(string suffix)

@@ -81,19 +81,19 @@ def test_shipped_model_card_matches_onnx_and_declares_contract():
         assert np.allclose(y, fixture["defocusUm"], atol=1e-4)
 
 
-PREVIOUS = os.path.join(MODELS, "previous", "focus-model-1.0.0")
-
-
-def test_previous_model_onnx_is_its_checkpoint_exported_and_its_card_matches(tmp_path):
-    """focusnet 1.0.0, shipped until the fifteenth check (docs/model-history.md), is kept whole so that any host can roll
-    back to it with --model / Scoring__ModelPath and the earlier comparisons can be rerun against it."""
-    card = json.load(open(os.path.join(PREVIOUS, "focus-model.json")))
-    onnx_path = os.path.join(PREVIOUS, "focus-model.onnx")
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0"])
+def test_previous_model_onnx_is_its_checkpoint_exported_and_its_card_matches(tmp_path, version):
+    """focusnet 1.0.0 (shipped until the fifteenth check, docs/model-history.md) and 1.1.0 (until 1.2.0 added the
+    scale output) are kept whole so that any host can roll back with --model / Scoring__ModelPath and the earlier
+    comparisons can be rerun against them."""
+    previous = os.path.join(MODELS, "previous", f"focus-model-{version}")
+    card = json.load(open(os.path.join(previous, "focus-model.json")))
+    onnx_path = os.path.join(previous, "focus-model.onnx")
     assert card["sha256"] == hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
-    assert card["micronsPerPixel"] == 0.5 and card["patchSize"] == 320 and card["version"] == "1.0.0"
-    assert card["inputName"] == "image" and card["outputName"] == "defocus_um"
+    assert card["micronsPerPixel"] == 0.5 and card["patchSize"] == 320 and card["version"] == version
+    assert card["inputName"] == "image" and card["outputName"] == "defocus_um" and "scaleOutputName" not in card
     args = export.get_args_parser().parse_args(
-        ["--checkpoint", os.path.join(PREVIOUS, "focus-model.pth"), "--output", str(tmp_path / "re.onnx")])
+        ["--checkpoint", os.path.join(previous, "focus-model.pth"), "--output", str(tmp_path / "re.onnx")])
     export.main(args)
     assert export.sha256(str(tmp_path / "re.onnx")) == card["sha256"]
 

@@ -25,8 +25,8 @@ def test_fixture_graph_keeps_the_contract_and_adds_the_scale_output(tmp_path):
     assert list(outputs) == ["defocus_um", "defocus_scale_um"]
     dims = outputs["defocus_scale_um"].type.tensor_type.shape.dim
     assert [d.dim_param or d.dim_value for d in dims] == ["N", 1]
-    shipped = onnx.load(os.path.join(REPO, "models", "focus-model.onnx"))
-    # The shipped graph is untouched: same nodes first, same weights.
+    shipped = onnx.load(os.path.join(REPO, "models", "previous", "focus-model-1.1.0", "focus-model.onnx"))
+    # 1.1.0's graph is untouched: same nodes first, same weights.
     assert [n.op_type for n in model.graph.node[:len(shipped.graph.node)]] == [n.op_type for n in shipped.graph.node]
     assert {t.name for t in shipped.graph.initializer} <= {t.name for t in model.graph.initializer}
 

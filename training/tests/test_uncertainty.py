@@ -176,3 +176,39 @@ def test_two_output_export_names_both_outputs_and_its_fixture_holds_the_calibrat
         mu, b = model.distribution(x)
     assert np.allclose(expected["defocusUm"], mu[:, 0].numpy(), atol=1e-5)
     assert np.allclose(expected["defocusScaleUm"], 1.7 * b[:, 0].numpy(), atol=1e-5)
+
+
+def test_band_calibration_in_the_model_matches_the_numpy_rule_and_exports():
+    torch.manual_seed(1)
+    model = models.get_model("focusnet_laplace").eval()
+    factors, edges = [0.3, 0.5, 0.4, 0.2, 0.25], [0.0, 2.0, 4.0, 6.0, 8.0]
+    wrapped = models.TwoOutputs(model, factors, edges).eval()
+    mu = torch.tensor([[0.0], [1.99], [2.0], [5.0], [7.9], [8.0], [10.5]])
+    b = torch.ones_like(mu)
+
+    class Fixed(torch.nn.Module):
+        def distribution(self, x):
+            return mu, b
+    wrapped.model = Fixed()
+    with torch.no_grad():
+        _, scaled = wrapped(torch.zeros(7, 3, 4, 4))
+    expected = uncertainty.band_factors(mu[:, 0].numpy(), factors, edges)
+    assert np.allclose(scaled[:, 0].numpy(), expected) and expected.tolist() == [0.3, 0.3, 0.5, 0.4, 0.2, 0.25, 0.25]
+    rng = np.random.default_rng(3)
+    y = rng.uniform(0, 10, 6000)
+    raw = np.full(6000, 1.0)
+    pred = y + rng.laplace(0, 0.05 + 0.04 * y)          # a spread the raw scale (constant) does not follow
+    per_band = uncertainty.calibrate_per_band(pred, raw, y, 0.8)
+    assert per_band[0] < per_band[-1]
+    single = uncertainty.coverage(pred, raw * uncertainty.calibrate(pred, raw, y, 0.8), y, 0.8)["perBand"]
+    assert not all(abs(v - 0.8) < 0.05 for v in single.values()), single
+    banded = uncertainty.coverage(pred, raw * uncertainty.band_factors(pred, per_band), y, 0.8)["perBand"]
+    assert all(abs(v - 0.8) < 0.05 for v in banded.values()), banded
+    path = str(tmp_path_for_export())
+    export.export_onnx(models.TwoOutputs(model, factors, edges).eval(), path)
+    assert [o.name for o in onnx.load(path).graph.output] == ["defocus_um", "defocus_scale_um"]
+
+
+def tmp_path_for_export():
+    import tempfile
+    return os.path.join(tempfile.mkdtemp(), "banded.onnx")

@@ -35,11 +35,23 @@ public class ShippedModelTests(ShippedModel shipped) : IClassFixture<ShippedMode
         }
 
         var onnx = new float[inputs.Length];
-        shipped.Model.Predict(tensor, inputs.Length, onnx);
+        var onnxScale = shipped.Model.ScaleBuffer(inputs.Length);
+        shipped.Model.Predict(tensor, inputs.Length, onnx, onnxScale);
 
         for (int i = 0; i < inputs.Length; i++)
         {
             Assert.True(Math.Abs(onnx[i] - torch[i]) <= 1e-3, $"patch {i}: ONNX Runtime {onnx[i]} µm, PyTorch {torch[i]} µm");
+        }
+
+        // A model with the scale output: the fixture holds PyTorch's calibrated scales too, and they must agree.
+        Assert.Equal(shipped.Model.PredictsScale, expected.RootElement.TryGetProperty("defocusScaleUm", out var scales));
+        if (shipped.Model.PredictsScale)
+        {
+            var torchScale = scales.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                Assert.True(Math.Abs(onnxScale[i] - torchScale[i]) <= 1e-3, $"patch {i}: scale {onnxScale[i]} µm, PyTorch {torchScale[i]} µm");
+            }
         }
     }
 
