@@ -1,0 +1,117 @@
+"""Stage 2 of focusnet_laplace: retrain its two heads (point and scale) on the frozen network's pooled features.
+
+    /usr/bin/python3 training/heads.py --checkpoint training/runs/cpu-u1/checkpoint.pth \
+        --output-dir training/runs/cpu-u1-heads --samples 3000
+
+Why: a 200-step CPU fine-tune (train.py, `--specimens`) taught the scale head little about tissue that holds no
+focus information: 4 % flat and 4 % smooth samples in a replay pool that refreshes 16 slots a step meant a few dozen
+such images, and flat stain tiles still read ~10 um with a 0.1 um scale (OutOfFocus). The heads are 13 k of the
+107 k parameters and read only the 192 pooled features, so they can be trained on features computed once: the
+simulation (the costly part on a CPU) runs once per sample, each sample is seen in four orientations, and thousands
+of head steps take seconds. The backbone, and so the features of every patch, stay exactly the fine-tune's.
+
+Samples: the training split's windows at 320 px through the full simulator (nuisances, and specimens at the shares
+given: thick sections, folds, tilt, flat and smooth tissue). Loss as in train.py: smooth-L1 of the point estimate plus
+the Laplace likelihood of the scale around the detached point estimate. Writes a checkpoint in train.py's format.
+"""
+import argparse
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import defocus
+import evaluate
+import presets
+import specimens
+import train
+import utils
+
+
+@torch.no_grad()
+def simulate_features(model, args):
+    manifest = utils.load_json(os.path.join(args.data_dir, "manifest.json"))
+    bank = defocus.PSFBank(z_max=11.0, dz=args.psf_dz)
+    margin = defocus.KERNEL_SIZE // 2 + 8
+    sampler = presets.PatchSampler(manifest, args.data_dir, "train", args.crop_size, margin, "cpu")
+    spec = specimens.Specimens(*args.specimens, out_size=args.crop_size + 8)
+    synth = presets.SyntheticDefocus(bank, args.crop_size, nuisance=True, specimens=spec)
+    gen = torch.Generator().manual_seed(args.seed)
+    feats, labels = [], []
+    t = time.time()
+    for i in range(0, args.samples, args.chunk):
+        crops, z = sampler.sample(min(args.chunk, args.samples - i), gen)
+        x, y = synth.render(crops, z, gen)
+        x = torch.round(x * 255) / 255
+        for k in range(args.orientations):          # the PSF is symmetric: rotations keep the label
+            feats.append(model.pooled(torch.rot90(x, k, dims=(-2, -1))))
+            labels.append(y.float())
+        if (i // args.chunk) % 10 == 0:
+            print(f"  {i + args.chunk}/{args.samples} samples ({time.time() - t:.0f} s)", flush=True)
+    return torch.cat(feats), torch.cat(labels)
+
+
+def train_heads(model, feats, labels, args):
+    params = list(model.head.parameters()) + list(model.scale_head.parameters())
+    optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 0.5 * (1 + np.cos(np.pi * min(1.0, s / args.steps))))
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    model.train()
+    for step in range(args.steps):
+        idx = torch.randint(0, len(feats), (args.batch_size,), generator=gen)
+        f, y = feats[idx], labels[idx]
+        mu = F.softplus(model.head(f))[:, 0]
+        b = F.softplus(model.scale_head(f))[:, 0] + model.SCALE_FLOOR_UM
+        loss = F.smooth_l1_loss(mu, y, beta=args.huber_beta) + args.scale_loss_weight * train.laplace_nll(y, mu.detach(), b)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        if step % 500 == 0:
+            print(f"  step {step}/{args.steps} loss {loss.item():.4f}", flush=True)
+    model.eval()
+    return optimizer, scheduler
+
+
+def main(args):
+    print(args, flush=True)
+    torch.set_num_threads(args.threads)
+    model, ckpt = evaluate.load_model(args.checkpoint)
+    feats, labels = simulate_features(model, args)
+    print(f"{len(feats)} feature vectors", flush=True)
+    optimizer, scheduler = train_heads(model, feats, labels, args)
+    os.makedirs(args.output_dir, exist_ok=True)
+    run_args = argparse.Namespace(**{**ckpt["args"], "heads": vars(args)})
+    utils.save_checkpoint(os.path.join(args.output_dir, "checkpoint.pth"), model, optimizer, scheduler,
+                          ckpt.get("epoch", 0), run_args, {})
+    print(f"wrote {os.path.join(args.output_dir, 'checkpoint.pth')}", flush=True)
+
+
+def get_args_parser():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--checkpoint", required=True, help="focusnet_laplace checkpoint (train.py)")
+    p.add_argument("--output-dir", required=True)
+    p.add_argument("--data-dir", default=os.path.join(here, "data"))
+    p.add_argument("--samples", default=3000, type=int, help="simulated samples")
+    p.add_argument("--orientations", default=4, type=int, help="90 degree rotations of each sample (1-4)")
+    p.add_argument("--chunk", default=32, type=int)
+    p.add_argument("--crop-size", default=320, type=int)
+    p.add_argument("--psf-dz", default=0.02, type=float)
+    p.add_argument("--specimens", default=[0.2, 0.08, 0.1, 0.12, 0.12], type=float, nargs=5,
+                   metavar=("THICK", "FOLD", "TILT", "FLAT", "SMOOTH"))
+    p.add_argument("--steps", default=6000, type=int)
+    p.add_argument("--batch-size", default=256, type=int)
+    p.add_argument("--lr", default=1e-3, type=float)
+    p.add_argument("--weight-decay", default=1e-4, type=float)
+    p.add_argument("--huber-beta", default=0.1, type=float)
+    p.add_argument("--scale-loss-weight", default=0.5, type=float)
+    p.add_argument("--seed", default=21, type=int)
+    p.add_argument("--threads", default=2, type=int)
+    return p
+
+
+if __name__ == "__main__":
+    main(get_args_parser().parse_args())
