@@ -42,8 +42,24 @@ public static class HostileInputs
         }
     }
 
+    /// <summary>
+    /// Square PNGs of the real tile repeated, about <paramref name="megapixels"/> million pixels each, RGB
+    /// (<c>square-40MP.png</c>) and the same pixels as opaque RGBA (<c>square-40MP-rgba.png</c>, the decoder's
+    /// four-bytes-a-pixel path): the sizes the default pixel limit was chosen from (docs/performance.md).
+    /// </summary>
+    public static void WriteSquares(string directory, IEnumerable<int> megapixels)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (int mp in megapixels)
+        {
+            int side = (int)Math.Floor(Math.Sqrt(mp * 1_000_000.0));
+            File.WriteAllBytes(Path.Combine(directory, $"square-{mp}MP.png"), TiledImage(side));
+            File.WriteAllBytes(Path.Combine(directory, $"square-{mp}MP-rgba.png"), TiledImage(side, withAlpha: true));
+        }
+    }
+
     /// <summary>The real tile repeated to <paramref name="size"/>² px: tissue everywhere the grid looks.</summary>
-    private static byte[] TiledImage(int size)
+    private static byte[] TiledImage(int size, bool withAlpha = false)
     {
         using var tile = Image.Load<Rgb24>(BenchmarkInputs.TilePng);
         using var image = new Image<Rgb24>(size, size);
@@ -59,6 +75,14 @@ public static class HostileInputs
                 }
             }
         });
+        if (withAlpha)
+        {
+            using var rgba = image.CloneAs<Rgba32>();
+            using var stream = new MemoryStream();
+            rgba.Save(stream, new PngEncoder { CompressionLevel = PngCompressionLevel.BestSpeed, ColorType = PngColorType.RgbWithAlpha });
+            return stream.ToArray();
+        }
+
         return Encode(image);
     }
 

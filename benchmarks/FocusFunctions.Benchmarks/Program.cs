@@ -9,4 +9,11 @@ if (args is ["write-hostile-inputs", var directory])
     return;
 }
 
+// `write-squares <dir> <megapixels>...` writes square PNGs of those sizes (RGB and opaque RGBA) for the pixel limit.
+if (args is ["write-squares", var squares, .. var megapixels])
+{
+    HostileInputs.WriteSquares(squares, megapixels.Select(int.Parse));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkInputs).Assembly).Run(args);

@@ -26,16 +26,35 @@ internal sealed class ArrayAllocator(long limitBytes) : MemoryAllocator
         }
 
         // A fresh managed array is already zeroed, as AllocationOptions.Clean asks.
-        return new Owner<T>(new byte[bytes]);
+        var array = new byte[bytes];
+        if (array.Length > (_largest?.Length ?? -1))
+        {
+            _largest = array;
+        }
+
+        return new Owner<T>(array);
     }
 
-    /// <summary>The byte array behind <paramref name="memory"/> when this allocator made it.</summary>
+    // ImageSharp hands the frame's memory back wrapped in its own manager, so the array is recognised by identity:
+    // the largest array this thread was given since StartCapture, if the memory is exactly that array.
+    [ThreadStatic]
+    private static byte[]? _largest;
+
+    /// <summary>Starts remembering the largest array handed out on this thread (the decode's frame).</summary>
+    internal static void StartCapture() => _largest = null;
+
+    /// <summary>The byte array behind <paramref name="memory"/> when it is exactly the largest array this thread was given.</summary>
     internal static byte[]? ArrayOf<T>(Memory<T> memory)
-        where T : struct =>
-        MemoryMarshal.TryGetMemoryManager<T, Owner<T>>(memory, out var owner, out int start, out int length) && start == 0
-            && (long)length * Unsafe.SizeOf<T>() == owner!.Bytes.LongLength
-            ? owner.Bytes
+        where T : struct
+    {
+        var candidate = _largest;
+        _largest = null;
+        var bytes = MemoryMarshal.AsBytes(memory.Span);
+        return candidate is { Length: > 0 } && bytes.Length == candidate.Length
+            && Unsafe.AreSame(ref MemoryMarshal.GetReference(bytes), ref MemoryMarshal.GetArrayDataReference(candidate))
+            ? candidate
             : null;
+    }
 
     private sealed class Owner<T>(byte[] bytes) : MemoryManager<T>
         where T : struct

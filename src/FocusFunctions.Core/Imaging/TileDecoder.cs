@@ -177,12 +177,13 @@ public static class TileDecoder
             configuration.MemoryAllocator = new ArrayAllocator(checked(limit * 4 + (1L << 20)));
             return configuration;
         });
+        ArrayAllocator.StartCapture();
         using var image = Image.Load<Rgb24>(formats, buffer, decoder);
         var frame = image.Frames.RootFrame;
         byte[]? pixels = frame.DangerousTryGetSinglePixelMemory(out var memory) ? ArrayAllocator.ArrayOf(memory) : null;
         if (pixels is null)
         {
-            // Not expected (the allocator never splits a buffer), but then copy rather than fail.
+            // Not expected (the allocator never splits a buffer and the frame is the largest), but then copy rather than fail.
             pixels = new byte[checked(frame.Width * frame.Height * 3)];
             var target = pixels;
             frame.ProcessPixelRows(rows =>

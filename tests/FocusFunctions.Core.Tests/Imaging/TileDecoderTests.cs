@@ -146,6 +146,23 @@ public class TileDecoderTests
     }
 
     [Fact]
+    public void Decode_FileWithoutAlpha_HoldsItsPixelsOnce()
+    {
+        // The decoder's Rgb24 frame is the tile's array: three bytes a pixel are allocated, not six (frame and a copy).
+        using var source = TestImages.Texture(1000, 700);
+        byte[] png = TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Rgb });
+        TileDecoder.Decode(png, Limits);  // warm-up: the formats and their allocator are made once
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var decoded = TileDecoder.Decode(png, Limits);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(TestImages.ToRgb(source).Pixels, decoded.Image.Pixels);
+        // The PNG decoder reads its chunks into buffers from the same allocator: about the file's size on top.
+        Assert.InRange(allocated, 3 * 700_000, 3 * 700_000 + png.Length + 700_000);
+    }
+
+    [Fact]
     public void Decode_PngWithTransparentColour_StaysOnTheCompositePath()
     {
         // A tRNS chunk makes one RGB colour transparent: it must come out white, not as its colour.
