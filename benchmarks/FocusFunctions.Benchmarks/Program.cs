@@ -16,4 +16,11 @@ if (args is ["write-squares", var squares, .. var megapixels])
     return;
 }
 
+// `write-real-tiles <dir>` cuts real 1024×1024 tiles from ../shared/data/histology for the mixed batch.
+if (args is ["write-real-tiles", var realTiles])
+{
+    HostileInputs.WriteRealTiles(realTiles);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkInputs).Assembly).Run(args);
