@@ -2,6 +2,7 @@ using FocusFunctions.TestSupport;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace FocusFunctions.Benchmarks;
 
@@ -42,8 +43,49 @@ public static class HostileInputs
         }
     }
 
+    /// <summary>
+    /// Square PNGs of the real tile repeated, about <paramref name="megapixels"/> million pixels each, RGB
+    /// (<c>square-40MP.png</c>) and the same pixels as opaque RGBA (<c>square-40MP-rgba.png</c>, the decoder's
+    /// four-bytes-a-pixel path): the sizes the default pixel limit was chosen from (docs/performance.md).
+    /// </summary>
+    public static void WriteSquares(string directory, IEnumerable<int> megapixels)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (int mp in megapixels)
+        {
+            int side = (int)Math.Floor(Math.Sqrt(mp * 1_000_000.0));
+            File.WriteAllBytes(Path.Combine(directory, $"square-{mp}MP.png"), TiledImage(side));
+            File.WriteAllBytes(Path.Combine(directory, $"square-{mp}MP-rgba.png"), TiledImage(side, withAlpha: true));
+        }
+    }
+
+    /// <summary>
+    /// Real 1024×1024 tiles cut from ../shared/data/histology (never copied into the repository), PNG and JPEG q 90
+    /// alternately: the ordinary part of the mixed batch `scripts/benchmark-memory.sh --batch` uploads.
+    /// </summary>
+    public static void WriteRealTiles(string directory)
+    {
+        (string File, int X, int Y)[] crops =
+        [
+            ("cmu1-small-region-he-skin.png", 0, 0), ("cmu1-small-region-he-skin.png", 1024, 0),
+            ("cmu1-small-region-he-skin.png", 0, 1024), ("cmu1-small-region-he-skin.png", 1024, 1024),
+            ("cmu1-small-region-he-skin.png", 600, 1900), ("openslide-os1-detail-he.png", 38, 38),
+            ("openslide-os2-ndpi-ki67-ihc-soft.png", 0, 0), ("openslide-os2-ndpi-ki67-ihc-soft.png", 1024, 1024),
+            ("openslide-os2-vsi-ki67-ihc.png", 200, 200), ("openslide-os2-vsi-ki67-ihc.png", 400, 0),
+        ];
+        Directory.CreateDirectory(directory);
+        for (int i = 0; i < crops.Length; i++)
+        {
+            var (file, x, y) = crops[i];
+            using var image = Image.Load<Rgb24>(Path.Combine(RepositoryPaths.Histology, file));
+            image.Mutate(c => c.Crop(new Rectangle(x, y, 1024, 1024)));
+            string name = Path.Combine(directory, $"real-{i:D2}.{(i % 2 == 0 ? "png" : "jpg")}");
+            image.Save(name, i % 2 == 0 ? new PngEncoder() : new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder { Quality = 90 });
+        }
+    }
+
     /// <summary>The real tile repeated to <paramref name="size"/>² px: tissue everywhere the grid looks.</summary>
-    private static byte[] TiledImage(int size)
+    private static byte[] TiledImage(int size, bool withAlpha = false)
     {
         using var tile = Image.Load<Rgb24>(BenchmarkInputs.TilePng);
         using var image = new Image<Rgb24>(size, size);
@@ -59,6 +101,14 @@ public static class HostileInputs
                 }
             }
         });
+        if (withAlpha)
+        {
+            using var rgba = image.CloneAs<Rgba32>();
+            using var stream = new MemoryStream();
+            rgba.Save(stream, new PngEncoder { CompressionLevel = PngCompressionLevel.BestSpeed, ColorType = PngColorType.RgbWithAlpha });
+            return stream.ToArray();
+        }
+
         return Encode(image);
     }
 

@@ -31,6 +31,17 @@ public static class PngHeader
         return stream.ToArray();
     }
 
+    /// <summary><paramref name="png"/> with one more chunk inserted right after IHDR (before the image data).</summary>
+    public static byte[] WithChunkAfterHeader(byte[] png, string type, byte[] data)
+    {
+        const int HeaderEnd = 8 + 12 + 13;  // signature, then IHDR: length, type, 13 bytes of data, CRC
+        using var stream = new MemoryStream();
+        stream.Write(png, 0, HeaderEnd);
+        WriteChunk(stream, type, data);
+        stream.Write(png, HeaderEnd, png.Length - HeaderEnd);
+        return stream.ToArray();
+    }
+
     /// <summary>
     /// The data of a zTXt or iTXt chunk whose zlib stream inflates to <paramref name="inflatedBytes"/> zeros (zeros
     /// compress about 1000:1, so a few hundred MB of text fits in a few hundred KB).

@@ -11,9 +11,16 @@ public sealed class DecodeOptions
     [Range(1L, long.MaxValue)]
     public long MaxInputBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Headers announcing more pixels than this are refused before decoding (decompression bombs).</summary>
+    /// <summary>
+    /// Headers announcing more pixels than this are refused before decoding (decompression bombs), and so are tiles
+    /// that resampling to the model's pixel size would enlarge past it. The default keeps one `focus score` process
+    /// under 400 MiB for the worst file inside the limits (an RGBA PNG of 40 MP: 384 MiB, about 7 bytes a pixel plus
+    /// the runtime and model; docs/performance.md); raise it for larger tiles on larger instances.
+    /// </summary>
     [Range(1L, long.MaxValue)]
-    public long MaxInputPixels { get; set; } = 100_000_000;
+    public long MaxInputPixels { get; set; } = DefaultMaxInputPixels;
+
+    public const long DefaultMaxInputPixels = 40_000_000;
 
     /// <summary>
     /// Headers whose long side is more than this many times the short side are refused before decoding: no scan tile
@@ -26,7 +33,7 @@ public sealed class DecodeOptions
 
     /// <summary>
     /// Tiles that would cover more model patches than this (at the model's pixel size) are refused before resampling:
-    /// it bounds the patch tensor (4 bytes × 3 × 320² each: 2,048 is 2.5 GB). 100 MP at 320 px patches is about 1,000.
+    /// it bounds the patch tensor (4 bytes × 3 × 320² each: 2,048 is 2.5 GB). 40 MP at 320 px patches is about 400.
     /// </summary>
     [Range(1, int.MaxValue)]
     public int MaxPatches { get; set; } = 2048;

@@ -39,4 +39,42 @@ public static class PngIntegrity
 
         throw new TileDecodeException($"The PNG data is truncated or corrupt: its {data.Length:N0} bytes end before the closing IEND chunk.");
     }
+
+    /// <summary>
+    /// Whether <paramref name="data"/> is a PNG whose pixels are all opaque: colour type 0 (grey), 2 (RGB) or 3
+    /// (palette) and no tRNS chunk anywhere in the file. Anything else (alpha types, tRNS, a damaged header) is not.
+    /// </summary>
+    public static bool IsOpaque(ReadOnlySpan<byte> data)
+    {
+        // Signature, then IHDR: length 13, "IHDR", width, height, bit depth, colour type (byte 25).
+        if (!data.StartsWith(Signature) || data.Length < 33 || !data.Slice(12, 4).SequenceEqual("IHDR"u8))
+        {
+            return false;
+        }
+
+        if (data[25] is not (0 or 2 or 3))
+        {
+            return false;
+        }
+
+        long offset = Signature.Length;
+        while (offset + 8 <= data.Length)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(data[(int)offset..]);
+            var type = data.Slice((int)offset + 4, 4);
+            if (type.SequenceEqual("tRNS"u8))
+            {
+                return false;
+            }
+
+            if (type.SequenceEqual("IEND"u8))
+            {
+                break;
+            }
+
+            offset += 12L + length;
+        }
+
+        return true;
+    }
 }

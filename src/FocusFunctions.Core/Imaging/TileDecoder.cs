@@ -65,7 +65,14 @@ public static class TileDecoder
         return Decode(buffer, limits);
     }
 
-    private static DecodedTile Decode(MemoryStream buffer, DecodeLimits limits)
+    /// <summary>Tests only: decodes through RGBA and the composite on white even when the file has no alpha.</summary>
+    internal static DecodedTile DecodeThroughRgba(byte[] input, DecodeLimits limits)
+    {
+        using var buffer = new MemoryStream(input, 0, input.Length, writable: false, publiclyVisible: true);
+        return Decode(buffer, limits, forceRgba: true);
+    }
+
+    private static DecodedTile Decode(MemoryStream buffer, DecodeLimits limits, bool forceRgba = false)
     {
         if (buffer.Length == 0)
         {
@@ -139,6 +146,11 @@ public static class TileDecoder
                 _ => formats.ImageFormatsManager.FindDecoder(format),
             };
 
+            if (!sharpest && !forceRgba && IsOpaque(format, info, data))
+            {
+                return DecodeOpaque(buffer, decoder, format, limits.MaxPixels);
+            }
+
             using var image = Image.Load<Rgba32>(formats, buffer, decoder);
             int pageCount = image.Frames.Count;
             int page = sharpest ? SharpestPage(image) : 0;
@@ -149,6 +161,54 @@ public static class TileDecoder
             throw new TileDecodeException($"The {format.Name} data cannot be decoded (truncated or corrupt): {ex.Message}", ex);
         }
     }
+
+    private static readonly ConcurrentDictionary<long, Configuration> OpaqueFormatsByPixelLimit = new();
+
+    /// <summary>
+    /// A file that cannot carry alpha decodes straight to three bytes a pixel, into the array the tile keeps: the
+    /// RGBA frame (4 B/px) and the copy out of it are never made. Its values are those of the RGBA path, where every
+    /// pixel is opaque and the composite on white only drops the alpha byte.
+    /// </summary>
+    private static DecodedTile DecodeOpaque(MemoryStream buffer, IImageDecoder decoder, IImageFormat format, long maxPixels)
+    {
+        var formats = OpaqueFormatsByPixelLimit.GetOrAdd(maxPixels, limit =>
+        {
+            var configuration = FormatsFor(limit).Clone();
+            configuration.MemoryAllocator = new ArrayAllocator(checked(limit * 4 + (1L << 20)));
+            return configuration;
+        });
+        ArrayAllocator.StartCapture();
+        using var image = Image.Load<Rgb24>(formats, buffer, decoder);
+        var frame = image.Frames.RootFrame;
+        byte[]? pixels = frame.DangerousTryGetSinglePixelMemory(out var memory) ? ArrayAllocator.ArrayOf(memory) : null;
+        if (pixels is null)
+        {
+            // Not expected (the allocator never splits a buffer and the frame is the largest), but then copy rather than fail.
+            pixels = new byte[checked(frame.Width * frame.Height * 3)];
+            var target = pixels;
+            frame.ProcessPixelRows(rows =>
+            {
+                for (int y = 0; y < rows.Height; y++)
+                {
+                    System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y)).CopyTo(target.AsSpan(y * rows.Width * 3));
+                }
+            });
+        }
+
+        return new DecodedTile(new RgbImage(frame.Width, frame.Height, pixels), format.Name, image.Frames.Count, 0);
+    }
+
+    /// <summary>
+    /// Whether the file has no alpha channel and no transparent colour, so every decoded pixel is opaque: JPEG; PNG of
+    /// colour type grey, RGB or palette without a tRNS chunk; 24-bit BMP. TIFF (extra samples) stays on the RGBA path.
+    /// </summary>
+    internal static bool IsOpaque(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data) => format switch
+    {
+        JpegFormat => true,
+        PngFormat => PngIntegrity.IsOpaque(data),
+        BmpFormat => info.PixelType?.BitsPerPixel == 24,
+        _ => false,
+    };
 
     // Found by the decoder fuzz test (docs/fuzzing.md): ImageSharp 2.1's JPEG Identify throws NullReferenceException
     // on a damaged frame, its TIFF deflate reader IOException (a seek before the start of the stream). The stream is

@@ -10,16 +10,53 @@ public sealed partial class TileProcessor
     /// </summary>
     public async Task<IReadOnlyList<TileOutcome>> ProcessBatchAsync(IReadOnlyList<string> blobNames, CancellationToken cancellationToken)
     {
-        var pending = new PendingTile?[blobNames.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DownloadParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, blobNames.Count), parallel, async (i, token) =>
+        var outcomes = new TileOutcome[blobNames.Count];
+        IReadOnlyList<int> left = Enumerable.Range(0, blobNames.Count).ToList();
+        while (left.Count > 0)
         {
+            left = await ProcessWithinBudgetAsync(blobNames, left, outcomes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="indices"/>: tiles are taken in order until the prepared ones hold
+    /// <see cref="ProcessingOptions.MaxBatchPixels"/> (those already downloading still join), scored together, recorded
+    /// and moved; returns the indices not taken, for the next pass. The first tile is always taken.
+    /// </summary>
+    private async Task<IReadOnlyList<int>> ProcessWithinBudgetAsync(IReadOnlyList<string> blobNames, IReadOnlyList<int> indices, TileOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var pending = new PendingTile?[blobNames.Count];
+        var taken = new bool[blobNames.Count];
+        long heldPixels = 0;
+        var budget = new Lock();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DownloadParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(indices, parallel, async (i, token) =>
+        {
+            lock (budget)
+            {
+                if (heldPixels >= _options.MaxBatchPixels)
+                {
+                    return; // left for the next pass
+                }
+
+                taken[i] = true;
+            }
+
             try
             {
                 var state = await reader.ObserveAsync(blobNames[i], token).ConfigureAwait(false);
                 if (state.Blob is not null && !state.RowIsCurrent)
                 {
                     pending[i] = await reader.DownloadAndPrepareAsync(state, token).ConfigureAwait(false);
+                    if (pending[i]?.Prepared is { } prepared)
+                    {
+                        lock (budget)
+                        {
+                            heldPixels += prepared.ResampledPixels;
+                        }
+                    }
                 }
             }
             catch (Exception ex) when (!token.IsCancellationRequested)
@@ -39,12 +76,14 @@ public sealed partial class TileProcessor
         {
             // One model call for the whole batch failed: score each tile on its own below, so that a failure stays
             // with the tile that causes it.
-            TileProcessorLog.BatchFallback(logger, $"{blobNames.Count} tiles", ex.Message);
+            TileProcessorLog.BatchFallback(logger, $"{taken.Count(t => t)} tiles", ex.Message);
             scored = new ScoredTile?[blobNames.Count];
         }
 
-        var outcomes = new TileOutcome[blobNames.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, blobNames.Count), parallel, async (i, token) =>
+        // The scores are taken: the prepared pixels are released before the single-tile path decodes anything.
+        Array.Clear(pending);
+        var takenIndices = indices.Where(i => taken[i]).ToList();
+        await Parallel.ForEachAsync(takenIndices, parallel, async (i, token) =>
         {
             try
             {
@@ -63,7 +102,7 @@ public sealed partial class TileProcessor
             }
         }).ConfigureAwait(false);
 
-        return outcomes;
+        return indices.Where(i => !taken[i]).ToList();
     }
 
     /// <summary>Scores every prepared tile together (model runs of up to the model's MaxBatchSize patches across tiles); entries without a pending tile stay null.</summary>

@@ -45,4 +45,7 @@ public sealed class PreparedTile
     public void WritePatch(int n, Span<float> destination) => PatchTensor.Write(_resampled, Regions[ScoredPatches[n]], PatchSize, destination);
 
     public double TissueFraction { get; }
+
+    /// <summary>Pixels held until the tile is scored (the tile at the model's pixel size, 3 bytes each).</summary>
+    public long ResampledPixels => (long)_resampled.Width * _resampled.Height;
 }

