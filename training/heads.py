@@ -1,7 +1,7 @@
 """Stage 2 of focusnet_laplace: retrain its two heads (point and scale) on the frozen network's pooled features.
 
     /usr/bin/python3 training/heads.py --checkpoint training/runs/cpu-u1/checkpoint.pth \
-        --output-dir training/runs/cpu-u1-heads --samples 3000
+        --output-dir training/runs/cpu-u1-teacher --samples 2000 --features-cache training/runs/heads-features.pt
 
 Why: a 200-step CPU fine-tune (train.py, `--specimens`) taught the scale head little about tissue that holds no
 focus information: 4 % flat and 4 % smooth samples in a replay pool that refreshes 16 slots a step meant a few dozen
@@ -10,6 +10,7 @@ such images, and flat stain tiles still read ~10 um with a 0.1 um scale (OutOfFo
 simulation (the costly part on a CPU) runs once per sample, each sample is seen in four orientations, and thousands
 of head steps take seconds. The backbone, and so the features of every patch, stay exactly the fine-tune's.
 
+Point target: by default the stage-1 estimate itself except on flat and smooth tissue (point_targets).
 Samples: the training split's windows at 320 px through the full simulator (nuisances, and specimens at the shares
 given: thick sections, folds, tilt, flat and smooth tissue). Loss as in train.py: smooth-L1 of the point estimate plus
 the Laplace likelihood of the scale around the detached point estimate. Writes a checkpoint in train.py's format.
@@ -39,7 +40,7 @@ def simulate_features(model, args):
     spec = specimens.Specimens(*args.specimens, out_size=args.crop_size + 8)
     synth = presets.SyntheticDefocus(bank, args.crop_size, nuisance=True, specimens=spec)
     gen = torch.Generator().manual_seed(args.seed)
-    feats, labels = [], []
+    feats, labels, kinds = [], [], []
     t = time.time()
     for i in range(0, args.samples, args.chunk):
         crops, z = sampler.sample(min(args.chunk, args.samples - i), gen)
@@ -48,12 +49,26 @@ def simulate_features(model, args):
         for k in range(args.orientations):          # the PSF is symmetric: rotations keep the label
             feats.append(model.pooled(torch.rot90(x, k, dims=(-2, -1))))
             labels.append(y.float())
+            kinds.append(spec.last_kinds.clone())
         if (i // args.chunk) % 10 == 0:
             print(f"  {i + args.chunk}/{args.samples} samples ({time.time() - t:.0f} s)", flush=True)
-    return torch.cat(feats), torch.cat(labels)
+    return torch.cat(feats), torch.cat(labels), torch.cat(kinds)
 
 
-def train_heads(model, feats, labels, args):
+def point_targets(model, feats, labels, kinds, args):
+    """What the point head learns: the label (--point-target label), or (teacher) the stage-1 point head's own
+    estimate everywhere except on tissue without focus information (flat, smooth), where it learns the label. The
+    teacher keeps the fine-tune's accuracy on structured tissue (retraining it on 3,000 samples cost R^2 0.996 ->
+    0.985) while a flat patch's estimate moves from ~10 um to the middle of the labels it could have."""
+    if args.point_target == "label":
+        return labels
+    with torch.no_grad():
+        teacher = F.softplus(model.head(feats))[:, 0]
+    uninformative = (kinds == specimens.KINDS.index("flat")) | (kinds == specimens.KINDS.index("smooth"))
+    return torch.where(uninformative, labels, teacher)
+
+
+def train_heads(model, feats, labels, targets, args):
     params = list(model.head.parameters()) + list(model.scale_head.parameters())
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 0.5 * (1 + np.cos(np.pi * min(1.0, s / args.steps))))
@@ -61,10 +76,10 @@ def train_heads(model, feats, labels, args):
     model.train()
     for step in range(args.steps):
         idx = torch.randint(0, len(feats), (args.batch_size,), generator=gen)
-        f, y = feats[idx], labels[idx]
+        f, y, target = feats[idx], labels[idx], targets[idx]
         mu = F.softplus(model.head(f))[:, 0]
         b = F.softplus(model.scale_head(f))[:, 0] + model.SCALE_FLOOR_UM
-        loss = F.smooth_l1_loss(mu, y, beta=args.huber_beta) + args.scale_loss_weight * train.laplace_nll(y, mu.detach(), b)
+        loss = F.smooth_l1_loss(mu, target, beta=args.huber_beta) + args.scale_loss_weight * train.laplace_nll(y, mu.detach(), b)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -79,9 +94,15 @@ def main(args):
     print(args, flush=True)
     torch.set_num_threads(args.threads)
     model, ckpt = evaluate.load_model(args.checkpoint)
-    feats, labels = simulate_features(model, args)
+    if args.features_cache and os.path.exists(args.features_cache):
+        feats, labels, kinds = torch.load(args.features_cache)
+    else:
+        feats, labels, kinds = simulate_features(model, args)
+        if args.features_cache:
+            torch.save((feats, labels, kinds), args.features_cache)
     print(f"{len(feats)} feature vectors", flush=True)
-    optimizer, scheduler = train_heads(model, feats, labels, args)
+    targets = point_targets(model, feats, labels, kinds, args)
+    optimizer, scheduler = train_heads(model, feats, labels, targets, args)
     os.makedirs(args.output_dir, exist_ok=True)
     run_args = argparse.Namespace(**{**ckpt["args"], "heads": vars(args)})
     utils.save_checkpoint(os.path.join(args.output_dir, "checkpoint.pth"), model, optimizer, scheduler,
@@ -102,6 +123,9 @@ def get_args_parser():
     p.add_argument("--psf-dz", default=0.02, type=float)
     p.add_argument("--specimens", default=[0.2, 0.08, 0.1, 0.12, 0.12], type=float, nargs=5,
                    metavar=("THICK", "FOLD", "TILT", "FLAT", "SMOOTH"))
+    p.add_argument("--point-target", default="teacher", choices=["teacher", "label"],
+                   help="teacher: keep the stage-1 point estimate except on flat/smooth tissue (see point_targets)")
+    p.add_argument("--features-cache", default="", help="keep the simulated features here and reuse them")
     p.add_argument("--steps", default=6000, type=int)
     p.add_argument("--batch-size", default=256, type=int)
     p.add_argument("--lr", default=1e-3, type=float)

@@ -102,6 +102,7 @@ class Specimens:
             out, lab = getattr(self, "_" + kind)(od[d], other[d], z[idx].float(), bank, gen, torch.roll(od, i + 1, 0)[d])
             lin[d] = out * illumination[d]
             labels[idx] = lab.cpu()
+        self.last_kinds = kinds          # for callers behind SyntheticDefocus.render that weigh kinds (heads.py)
         return lin, labels, kinds
 
     # Each renderer: (od, another crop's od, z [n], bank, gen, a third crop's od) -> (linear image, labels [n])

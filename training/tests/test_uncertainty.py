@@ -212,3 +212,18 @@ def test_band_calibration_in_the_model_matches_the_numpy_rule_and_exports():
 def tmp_path_for_export():
     import tempfile
     return os.path.join(tempfile.mkdtemp(), "banded.onnx")
+
+
+def test_heads_teacher_target_keeps_the_point_estimate_except_on_tissue_without_information():
+    import argparse
+    import heads
+    torch.manual_seed(2)
+    model = models.get_model("focusnet_laplace").eval()
+    feats = torch.rand(6, 192)
+    labels = torch.tensor([0.0, 3.0, 6.0, 9.0, 1.0, 10.0])
+    kinds = torch.tensor([specimens.KINDS.index(k) for k in ("plane", "thick", "fold", "tilt", "flat", "smooth")])
+    with torch.no_grad():
+        own = torch.nn.functional.softplus(model.head(feats))[:, 0]
+    target = heads.point_targets(model, feats, labels, kinds, argparse.Namespace(point_target="teacher"))
+    assert torch.allclose(target[:4], own[:4]) and torch.equal(target[4:], labels[4:])
+    assert torch.equal(heads.point_targets(model, feats, labels, kinds, argparse.Namespace(point_target="label")), labels)
