@@ -13,7 +13,8 @@ for any blur to show. `Specimens.render` draws such specimens for a share of a b
   below the section; transmittances multiplied.
 - **tilt**: the section's distance varies linearly across the patch, by 1-6 um edge to edge along x or y; the
   image blends blurs at 5 depths by position.
-- **flat**: the patch's stain is replaced by its mean colour (with 0.5-1.5 x its density): nothing to see.
+- **flat**: the patch's stain is replaced by its mean colour (with 0.5-1.5 x its density): nothing to see; with extra
+  sensor noise (a featureless field is the same after any blur), so heavy noise on it is not read as defocus.
 - **smooth**: the stain is low-passed (Gaussian, sigma 6-20 px, 3-10 um) before the optics: structure only at
   scales that defocus barely changes.
 
@@ -172,7 +173,14 @@ class Specimens:
     def _flat(self, od, other, z, bank, gen, third):
         n, dev = od.shape[0], od.device
         level = _u(gen, n, 0.5, 1.5).to(dev).view(n, 1, 1, 1)
-        return torch.exp(-od.mean(dim=(2, 3), keepdim=True) * level).expand_as(od).contiguous(), z
+        lin = torch.exp(-od.mean(dim=(2, 3), keepdim=True) * level).expand_as(od)
+        # Extra sensor noise up to ~0.05 in linear light (the pipeline's own reaches ~0.03 only rarely): a uniform
+        # field is the same after any blur, so noise added here is sensor noise, and a dim, noisy scan of featureless
+        # tissue must not read as defocused (the shipped model put such tiles at ~10 um).
+        a = torch.exp(_u(gen, n, math.log(1e-5), math.log(6e-3))).to(dev).view(n, 1, 1, 1)
+        noise = torch.randn(lin.shape, generator=torch.Generator(device=dev).manual_seed(
+            int(torch.randint(0, 2 ** 62, (1,), generator=gen))), device=dev)
+        return (lin + torch.sqrt(a * lin) * noise).clamp(min=0), z
 
     def _smooth(self, od, other, z, bank, gen, third):
         sigma = _u(gen, od.shape[0], 6.0, 20.0)

@@ -81,12 +81,16 @@ def load_weights(path, model, ema):
     the averaged weights (the ones exported) and "model_raw" the optimised ones."""
     ckpt = torch.load(path, map_location="cpu")
     # a point-only checkpoint (focusnet) starts a focusnet_laplace: everything but the new scale head loads
-    strict = not (hasattr(model, "scale_head") and not any(k.startswith("scale_head.") for k in ckpt["model"]))
-    missing = model.load_state_dict(ckpt.get("model_raw", ckpt["model"]), strict=strict).missing_keys
-    if missing:
-        print(f"not in {path}, left at their initial values: {missing}", flush=True)
-    if ema is not None:
-        ema.load_state_dict(ckpt["model"], strict=strict)
+    if hasattr(model, "scale_head"):
+        missing = models.load_point_weights(model, ckpt.get("model_raw", ckpt["model"]))
+        if missing:
+            print(f"not in {path}, left at their initial values: {missing}", flush=True)
+        if ema is not None:
+            models.load_point_weights(ema, ckpt["model"])
+    else:
+        model.load_state_dict(ckpt.get("model_raw", ckpt["model"]))
+        if ema is not None:
+            ema.load_state_dict(ckpt["model"])
     return ckpt
 
 
