@@ -40,6 +40,15 @@ def export_onnx(model, path, size=PATCH_SIZE, opset=17):
         torch.onnx.export(model, dummy, path, dynamo=False, **kwargs)   # torch >= 2.5: keep the TorchScript exporter
     except TypeError:
         torch.onnx.export(model, dummy, path, **kwargs)
+    # The exporter's shape inference loses the outputs' second dimension behind the structure-contrast gate
+    # (replicate Pads of runtime-computed widths); both outputs are [N, 1] by construction: state it.
+    exported = onnx.load(path)
+    for out in exported.graph.output:
+        dim = out.type.tensor_type.shape.dim[1]
+        if dim.dim_param:
+            dim.ClearField("dim_param")
+            dim.dim_value = 1
+    onnx.save(exported, path)
     check_onnx(path, size)
     return path
 
@@ -145,10 +154,23 @@ def scale_card(uncertainty):
                                         "bands": "of the predicted defocus; the factor is inside the model",
                                         "seeds": uncertainty["calibration"]["seeds"],
                                         "samples": uncertainty["calibration"]["samples"],
-                                        "set": "two draws of the held-out sources of their own (training/uncertainty.py)"},
+                                        "set": f"{len(uncertainty['calibration']['seeds'])} draws of the held-out sources of their own "
+                                               "(training/uncertainty.py)",
+                                        **structure_poor_card(uncertainty["calibration"])},
                         "coverageFiveDraws": five["coverage"]["overall"],
                         "coverageFiveDrawsPerBand": five["coverage"]["perBand"]},
     }
+
+
+def structure_poor_card(calibration):
+    prior = calibration.get("structurePoor")
+    if prior is None:
+        return {}
+    return {"structurePoor": {"defocusUm": round(prior["defocusUm"], 4), "scaleUm": round(prior["scaleUm"], 4),
+                              "belowContrast": prior["belowContrast"],
+                              "meaning": "a patch whose structure contrast is below the bound holds no focus information: "
+                                         "both outputs are then this prior, the labels' distribution on a held-out draw "
+                                         f"of flat specimens (seed {prior['seed']}, {prior['samples']} patches)"}}
 
 
 def write_card(path, onnx_path, model, arch, ckpt, eval_report, prepare_manifest, args, uncertainty=None):
@@ -228,7 +250,9 @@ def main(args):
         if uncertainty is None:
             raise SystemExit(f"{arch} predicts a scale: give --uncertainty-report (training/uncertainty.py) to calibrate it")
         calibration = uncertainty["calibration"]
-        exported = models.TwoOutputs(model, calibration["scaleFactors"], calibration["bandEdgesUm"]).eval()
+        prior = calibration.get("structurePoor")
+        exported = models.TwoOutputs(model, calibration["scaleFactors"], calibration["bandEdgesUm"],
+                                     None if prior is None else (prior["defocusUm"], prior["scaleUm"])).eval()
     export_onnx(exported, args.output, opset=args.opset)
     print(f"exported {arch} to {args.output} ({os.path.getsize(args.output) / 1e6:.2f} MB), onnx.checker ok, "
           f"sha256 {sha256(args.output)}")

@@ -60,6 +60,28 @@ def simulate_features(model, args):
     return torch.cat(feats), torch.cat(labels), torch.cat(kinds)
 
 
+@torch.no_grad()
+def flat_colour_features(model, args):
+    """Head inputs of --flat-colours patches of specimens.flat_colour_patches (kind flat, label a drawn z)."""
+    gen = torch.Generator().manual_seed(args.seed + 2)
+    feats, labels = [], []
+    for i in range(0, args.flat_colours, args.chunk):
+        x, z = specimens.flat_colour_patches(min(args.chunk, args.flat_colours - i), gen, args.crop_size)
+        feats.append(model.head_input(x.float() / 255))
+        labels.append(z)
+    labels = torch.cat(labels)
+    return torch.cat(feats), labels, torch.full(labels.shape, specimens.KINDS.index("flat"), dtype=torch.long)
+
+
+def cached(path, compute):
+    if path and os.path.exists(path):
+        return torch.load(path)
+    value = compute()
+    if path:
+        torch.save(value, path)
+    return value
+
+
 def point_targets(model, feats, labels, kinds, args):
     """What the point head learns: the label (--point-target label), or (teacher) the checkpoint's point head's own
     estimate everywhere except on the --label-kinds (flat tissue: no focus information), where it learns the label.
@@ -87,13 +109,16 @@ def train_heads(model, feats, labels, kinds, targets, args):
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 0.5 * (1 + np.cos(np.pi * min(1.0, s / args.steps))))
     gen = torch.Generator().manual_seed(args.seed + 1)
     kind_weights = torch.tensor(args.scale_kind_weights)
+    point_weights = torch.tensor(getattr(args, "point_kind_weights", None) or [1.0] * len(specimens.KINDS))
     model.train()
     for step in range(args.steps):
         idx = torch.randint(0, len(feats), (args.batch_size,), generator=gen)
         f, y, target, w = feats[idx], labels[idx], targets[idx], kind_weights[kinds[idx]]
         mu = F.softplus(model.head(f))[:, 0]
         b = F.softplus(model.scale_head(f))[:, 0] + model.SCALE_FLOOR_UM
-        loss = F.smooth_l1_loss(mu, target, beta=args.huber_beta) + args.scale_loss_weight * weighted_laplace_nll(y, mu.detach(), b, w)
+        pw = point_weights[kinds[idx]]
+        point_loss = (pw * F.smooth_l1_loss(mu, target, beta=args.huber_beta, reduction="none")).sum() / pw.sum()
+        loss = point_loss + args.scale_loss_weight * weighted_laplace_nll(y, mu.detach(), b, w)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -113,12 +138,11 @@ def main(args):
     if fresh:
         print(f"scale head starts afresh (not in {args.checkpoint}, or of another shape): {fresh}", flush=True)
     model.eval()
-    if args.features_cache and os.path.exists(args.features_cache):
-        feats, labels, kinds = torch.load(args.features_cache)
-    else:
-        feats, labels, kinds = simulate_features(model, args)
-        if args.features_cache:
-            torch.save((feats, labels, kinds), args.features_cache)
+    feats, labels, kinds = cached(args.features_cache, lambda: simulate_features(model, args))
+    if args.flat_colours:
+        path = f"{os.path.splitext(args.features_cache)[0]}-flat-colours-{args.flat_colours}.pt" if args.features_cache else ""
+        extra = cached(path, lambda: flat_colour_features(model, args))
+        feats, labels, kinds = (torch.cat([a, b]) for a, b in zip((feats, labels, kinds), extra))
     print(f"{len(feats)} feature vectors", flush=True)
     targets = point_targets(model, feats, labels, kinds, args)
     optimizer, scheduler = train_heads(model, feats, labels, kinds, targets, args)
@@ -148,6 +172,10 @@ def get_args_parser():
                    help="specimen kinds whose point target is the label under --point-target teacher")
     p.add_argument("--scale-kind-weights", default=[1.0] * len(specimens.KINDS), type=float, nargs=len(specimens.KINDS),
                    metavar=tuple(k.upper() for k in specimens.KINDS), help="weight of each specimen kind in the scale loss")
+    p.add_argument("--point-kind-weights", default=[1.0] * len(specimens.KINDS), type=float, nargs=len(specimens.KINDS),
+                   help="weight of each specimen kind in the point loss (order: %s)" % " ".join(specimens.KINDS))
+    p.add_argument("--flat-colours", default=2000, type=int,
+                   help="extra patches of flat stain colours (specimens.flat_colour_patches), kind flat")
     p.add_argument("--features-cache", default="", help="keep the simulated features here and reuse them")
     p.add_argument("--steps", default=6000, type=int)
     p.add_argument("--batch-size", default=256, type=int)

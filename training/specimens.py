@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 import defocus
+import presets
 
 KINDS = ("plane", "thick", "fold", "tilt", "flat", "smooth")
 LAYERS = 4
@@ -185,3 +186,30 @@ class Specimens:
     def _smooth(self, od, other, z, bank, gen, third):
         sigma = _u(gen, od.shape[0], 6.0, 20.0)
         return _blur(_gaussian_lowpass(od, sigma), z.to(od.device), bank), z
+
+
+# Stain optical-density directions (RGB; haematoxylin, eosin, DAB), the usual colour-deconvolution vectors.
+STAIN_OD = torch.tensor([[0.650, 0.704, 0.286], [0.072, 0.990, 0.105], [0.268, 0.570, 0.776]])
+
+
+def flat_colour_patches(n, gen, size, z_max=11.0):
+    """Patches that hold no focus information at all, in colours no tissue mean need reach: a random mixture of
+    haematoxylin, eosin, DAB and grey optical density at 0.05-1.5 x (pale stain near glass to dark), flat or with a
+    smooth shading (up to +-8 %), display noise up to 0.04, half of them JPEG (quality 50-95). The label is a drawn z:
+    the image is the same at every defocus. Why beside the `flat` specimen (the patch's own mean colour): the heads
+    learn the scale of such patches from what they see, and tissue means leave pale, dark and pure-stain colours out.
+    Returns (uint8 [n, 3, size, size], labels [n])."""
+    stains = torch.rand(n, 3, generator=gen) * torch.tensor([1.0, 1.0, 0.6]) * (torch.rand(n, 3, generator=gen) < torch.tensor([0.9, 0.9, 0.3]))
+    grey = 0.4 * torch.rand(n, 1, generator=gen) * (torch.rand(n, 1, generator=gen) < 0.3)
+    od = stains @ STAIN_OD + grey
+    od = od / od.max(dim=1, keepdim=True).values.clamp(min=1e-3) * torch.exp(_u(gen, n, math.log(0.05), math.log(1.5))).view(n, 1)
+    rgb = torch.exp(-od).view(n, 3, 1, 1).expand(n, 3, size, size)
+    field = F.interpolate(torch.rand(n, 1, 3, 3, generator=gen) - 0.5, size=(size, size), mode="bicubic", align_corners=True)
+    shading = _u(gen, n, 0.0, 0.16).view(n, 1, 1, 1) * (torch.rand(n, 1, 1, 1, generator=gen) < 0.5)
+    x = rgb * (1 + shading * field)
+    x = x + _u(gen, n, 0.0, 0.04).view(n, 1, 1, 1) * torch.randn(x.shape, generator=gen)
+    x = torch.round(x.clamp(0, 1) * 255) / 255
+    jpeg = (torch.rand(n, generator=gen) < 0.5).nonzero().flatten()
+    if len(jpeg):
+        x[jpeg] = presets.jpeg_simulate(x[jpeg], torch.randint(50, 96, (len(jpeg),), generator=gen))
+    return torch.round(x.clamp(0, 1) * 255).to(torch.uint8), _u(gen, n, 0.0, z_max)

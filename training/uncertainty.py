@@ -3,10 +3,12 @@
     /usr/bin/python3 training/uncertainty.py --checkpoint training/runs/cpu-u1/checkpoint.pth \
         --baseline models/focus-model.pth --cache-dir training/runs/held-out-draws --output-json models/eval/uncertainty.json
 
-1. **Calibration** on its own two draws of the held-out sources (CALIBRATION_SEEDS, never among the report draws):
+1. **Calibration** on its own four draws of the held-out sources (CALIBRATION_SEEDS, never among the report draws):
    per band of the predicted defocus (CALIBRATION_EDGES), the factor c that makes mu +- k c b (k = ln(1 / (1 -
-   level)), the Laplace quantile) cover `level` of the patches. The export multiplies the scale output by the
-   factor of its prediction's band (models.TwoOutputs).
+   level)), the Laplace quantile) cover `level` of the patches; the export multiplies the scale output by the factor
+   of its prediction's band. Structure-poor patches (models.StructureContrast below POOR_BELOW) get the prior
+   instead: the median and the covering Laplace scale of the labels (drawn z) of a held-out draw of flat specimens
+   (STRUCTURE_POOR_SEED), see models.TwoOutputs.
 2. **Report draws** (the five held-out draws compare.py uses): point accuracy (R^2, MAE 0-4 um, slope), interval
    coverage overall and per 2 um band, and the engine's verdict rule (docs/scoring.md) applied to each patch as a
    one-patch tile: at >= 3 um the share OutOfFocus, at <= 1 um the share InFocus.
@@ -27,17 +29,19 @@ import torch
 
 import contract
 import evaluate
+import models
 import preprocess
 import presets
 import specimens
 import tissue
 import utils
 
-CALIBRATION_SEED = 7
 REPORT_SEEDS = (presets.VAL_SEED, 1, 2, 3, 4)
 BANDS = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10.0001))
 CALIBRATION_EDGES = (0.0, 2.0, 4.0, 6.0, 8.0)      # bands of the predicted defocus, each with its own factor
-CALIBRATION_SEEDS = (7, 8)
+CALIBRATION_SEEDS = (7, 8, 12, 13)  # four draws: with two, the per-band factors carried ~0.02 of sampling noise
+STRUCTURE_POOR_SEED = 9
+POOR_LOG_CONTRAST = math.log(models.StructureContrast.POOR_BELOW + models.StructureContrast.FLOOR)
 SOFT_SCAN, SHARP_TWIN = "openslide-os2-ndpi-ki67-ihc-soft.png", "openslide-os2-vsi-ki67-ihc.png"
 
 
@@ -46,10 +50,10 @@ def half_width_per_scale(level):
     return math.log(1.0 / (1.0 - level))
 
 
-def held_out_draw(args, seed, bank, specimens_=None):
+def held_out_draw(args, seed, bank, specimens_=None, tag="nonplanar"):
     """One simulated draw of the held-out sources, cached under --cache-dir (the simulation does not depend on the
-    model, and costs minutes a draw on 2 cores)."""
-    path = os.path.join(args.cache_dir, f"draw-{seed}{'-nonplanar' if specimens_ else ''}.pt") if args.cache_dir else None
+    model, and costs minutes a draw on 2 cores); `tag` names a draw of other specimens than planes in the cache."""
+    path = os.path.join(args.cache_dir, f"draw-{seed}{'-' + tag if specimens_ else ''}.pt") if args.cache_dir else None
     if path and os.path.exists(path):
         return torch.load(path)
     if specimens_ is None:
@@ -66,19 +70,21 @@ def held_out_draw(args, seed, bank, specimens_=None):
 
 @torch.no_grad()
 def predict(model, x_uint8, batch=64):
-    """(mu, b) as numpy arrays for uint8 patches [N, 3, P, P]; b is the model's raw (uncalibrated) scale."""
+    """(mu, b, structure) as numpy arrays for uint8 patches [N, 3, P, P]; b is the model's raw (uncalibrated) scale,
+    structure its StructureContrast output (log scale); both NaN for a point-only model."""
     model.eval()
-    mus, bs = [], []
+    mus, bs, structures = [], [], []
     for i in range(0, len(x_uint8), batch):
         xb = x_uint8[i:i + batch].float() / 255
-        if hasattr(model, "distribution"):
-            mu, b = model.distribution(xb)
+        if hasattr(model, "distribution_and_structure"):
+            mu, b, structure = model.distribution_and_structure(xb)
         else:
             mu = model(xb)
-            b = torch.full_like(mu, float("nan"))
+            b = structure = torch.full_like(mu, float("nan"))
         mus.append(mu[:, 0])
         bs.append(b[:, 0])
-    return torch.cat(mus).numpy(), torch.cat(bs).numpy()
+        structures.append(structure[:, 0])
+    return torch.cat(mus).numpy(), torch.cat(bs).numpy(), torch.cat(structures).numpy()
 
 
 def calibrate(mu, b, y, level):
@@ -96,6 +102,24 @@ def calibrate_per_band(mu, b, y, level, edges=CALIBRATION_EDGES):
 def band_factors(mu, factors, edges=CALIBRATION_EDGES):
     """The calibration factor for each prediction (numpy mirror of models.TwoOutputs)."""
     return np.asarray(factors)[np.digitize(mu, edges[1:])]
+
+
+def calibrated(mu, b, structure, calibration):
+    """(point estimate, calibrated scale) as the exported model gives them (numpy mirror of models.TwoOutputs), for a
+    calibration as the report stores it."""
+    scale = b * band_factors(mu, calibration["scaleFactors"], calibration["bandEdgesUm"])
+    prior = calibration.get("structurePoor")
+    if prior is None:
+        return mu, scale
+    poor = np.asarray(structure) < POOR_LOG_CONTRAST
+    return np.where(poor, prior["defocusUm"], mu), np.where(poor, prior["scaleUm"], scale)
+
+
+def structure_poor_prior(y, level):
+    """The Laplace (median, scale) whose `level` interval covers `level` of the labels `y` of patches that hold no
+    focus information."""
+    centre = float(np.median(y))
+    return centre, float(np.quantile(np.abs(y - centre), level) / half_width_per_scale(level))
 
 
 def coverage(mu, scale, y, level):
@@ -163,7 +187,7 @@ def no_information_patches(seed=11, per_colour=24, size=contract.PATCH_SIZE):
 
 
 @torch.no_grad()
-def read_image(model, img_uint8, um_per_px, factors, level, threshold):
+def read_image(model, img_uint8, um_per_px, calibration, level, threshold):
     """One image as the engine reads it (evaluate.predict_image), with intervals and the verdict rule."""
     size = contract.PATCH_SIZE
     img = preprocess.resample(img_uint8, um_per_px, contract.MICRONS_PER_PIXEL)
@@ -172,8 +196,8 @@ def read_image(model, img_uint8, um_per_px, factors, level, threshold):
     if not scored or not read["hasTissue"]:
         return {"verdict": "NoTissue", "medianUm": None, "tissuePatches": len(scored)}
     xb = torch.from_numpy(np.stack([tissue.patch(img, r, size) for r in scored])).permute(0, 3, 1, 2)
-    mu, b = predict(model, xb)
-    scale = b * band_factors(mu, factors)
+    mu, b, structure = predict(model, xb)
+    mu, scale = calibrated(mu, b, structure, calibration)
     k = half_width_per_scale(level)
     return {"verdict": tile_verdict(patch_judgements(mu, scale, level, threshold)), "medianUm": float(np.median(mu)),
             "lowUm": float(np.median(np.maximum(0, mu - k * scale))), "highUm": float(np.median(mu + k * scale)),
@@ -195,26 +219,36 @@ def main(args):
     report = {"checkpoint": args.checkpoint, "baseline": args.baseline, "level": level, "thresholdUm": threshold}
 
     t = time.time()
-    mu, b, y = [], [], []
+    mu, b, st, y = [], [], [], []
     for seed in CALIBRATION_SEEDS:
         x, yy, _ = held_out_draw(args, seed, bank)
-        m, s = predict(model, x)
-        mu.append(m), b.append(s), y.append(yy.numpy())
-    mu, b, y = np.concatenate(mu), np.concatenate(b), np.concatenate(y)
-    factors = calibrate_per_band(mu, b, y, level)
-    report["calibration"] = {"seeds": list(CALIBRATION_SEEDS), "samples": len(y), "bandEdgesUm": list(CALIBRATION_EDGES),
-                             "scaleFactors": factors, "singleFactor": calibrate(mu, b, y, level),
-                             "coverageOnCalibrationDraws": coverage(mu, b * band_factors(mu, factors), y, level)}
-    print(f"calibration: factors {[round(f, 3) for f in factors]} on {len(y)} held-out samples ({time.time() - t:.0f} s)", flush=True)
-
-    def c(m):
-        return band_factors(m, factors)
+        m, s, c = predict(model, x)
+        mu.append(m), b.append(s), st.append(c), y.append(yy.numpy())
+    mu, b, st, y = np.concatenate(mu), np.concatenate(b), np.concatenate(st), np.concatenate(y)
+    structured = st >= POOR_LOG_CONTRAST
+    factors = calibrate_per_band(mu[structured], b[structured], y[structured], level)
+    cal = {"seeds": list(CALIBRATION_SEEDS), "samples": int(structured.sum()),
+           "structurePoorInCalibrationDraws": int((~structured).sum()), "bandEdgesUm": list(CALIBRATION_EDGES),
+           "scaleFactors": factors, "singleFactor": calibrate(mu, b, y, level)}
+    cal["coverageOnCalibrationDraws"] = coverage(*calibrated(mu, b, st, cal), y, level)
+    flat = specimens.Specimens(thick=0, fold=0, tilt=0, flat=1.0, smooth=0, out_size=contract.PATCH_SIZE + 8)
+    x, yy, _ = held_out_draw(args, STRUCTURE_POOR_SEED, bank, flat, tag="flat")
+    m, s, c = predict(model, x)
+    poor = c < POOR_LOG_CONTRAST
+    centre, scale = structure_poor_prior(yy.numpy()[poor], level)
+    cal["structurePoor"] = {"defocusUm": centre, "scaleUm": scale, "belowContrast": models.StructureContrast.POOR_BELOW,
+                            "seed": STRUCTURE_POOR_SEED, "samples": int(poor.sum()), "flatSpecimensAboveIt": int((~poor).sum()),
+                            "headsOnThem": {"medianUm": float(np.median(m[poor])), "q05Um": float(np.quantile(m[poor], 0.05)),
+                                            "q95Um": float(np.quantile(m[poor], 0.95)), "medianScaleUm": float(np.median(s[poor]))}}
+    report["calibration"] = cal
+    print(f"calibration: factors {[round(f, 3) for f in factors]} on {cal['samples']} structured held-out samples; "
+          f"structure-poor prior {centre:.2f} um, scale {scale:.2f} um from {int(poor.sum())} flat ones ({time.time() - t:.0f} s)", flush=True)
 
     draws, all_mu, all_scale, all_y = [], [], [], []
     for seed in args.seeds:
         x, y, _ = held_out_draw(args, seed, bank)
-        mu, b = predict(model, x)
-        b = b * c(mu)
+        mu, b, st = predict(model, x)
+        mu, b = calibrated(mu, b, st, cal)
         y = y.numpy()
         entry = {"seed": seed, **point_metrics(mu, y), "coverage": coverage(mu, b, y, level),
                  "verdicts": verdict_rates(mu, b, y, level, threshold)}
@@ -231,12 +265,13 @@ def main(args):
                            "meanOverDraws": {k: float(np.mean([d[k] for d in draws])) for k in ("r2", "slope", "mae0to4")}}
 
     x, names = no_information_patches()
-    mu, b = predict(model, x)
-    b = b * c(mu)
+    mu, b, st = predict(model, x)
+    mu, b = calibrated(mu, b, st, cal)
     verdicts = [tile_verdict(np.array([j])) for j in patch_judgements(mu, b, level, threshold)]
     report["noInformation"] = {"patches": len(names), **{v: verdicts.count(v) for v in ("InFocus", "OutOfFocus", "Indeterminate")},
                                "outOfFocus": [n for n, v in zip(names, verdicts) if v == "OutOfFocus"],
-                               "medianScaleUm": float(np.median(b)), "medianMuUm": float(np.median(mu))}
+                               "medianScaleUm": float(np.median(b)), "medianMuUm": float(np.median(mu)),
+                               "structurePoor": int((st < POOR_LOG_CONTRAST).sum())}
     if baseline is not None:
         base_mu = predict(baseline, x)[0]
         report["noInformation"]["baselineOutOfFocusAt2um"] = int((base_mu > threshold).sum())
@@ -245,9 +280,10 @@ def main(args):
     spec = specimens.Specimens(thick=1 / 3, fold=1 / 3, tilt=1 / 3, flat=0, smooth=0, out_size=contract.PATCH_SIZE + 8)
     kinds = {}
     x, y, _ = held_out_draw(args, 31, bank, spec)
-    mu, b = predict(model, x)
+    mu, b, st = predict(model, x)
     y = y.numpy()
-    kinds["model"] = {**point_metrics(mu, y), "coverage": coverage(mu, b * c(mu), y, level)}
+    mu, b = calibrated(mu, b, st, cal)
+    kinds["model"] = {**point_metrics(mu, y), "coverage": coverage(mu, b, y, level), "structurePoor": int((st < POOR_LOG_CONTRAST).sum())}
     if baseline is not None:
         kinds["baseline"] = point_metrics(predict(baseline, x)[0], y)
     report["nonPlanarHeldOut"] = {"samples": len(y), "shares": "thick, fold, tilt 1/3 each", **kinds}
@@ -257,7 +293,7 @@ def main(args):
     rows = []
     for s in sources:
         img = utils.load_rgb(os.path.join(args.shared_dir, s["file"]))
-        r = read_image(model, img, s["micronsPerPixel"], factors, level, threshold)
+        r = read_image(model, img, s["micronsPerPixel"], cal, level, threshold)
         if baseline is not None:
             base = evaluate.predict_image(baseline, img, s["micronsPerPixel"])
             r["baselineMedianUm"] = base["medianUm"]

@@ -194,8 +194,8 @@ def test_band_calibration_in_the_model_matches_the_numpy_rule_and_exports():
     b = torch.ones_like(mu)
 
     class Fixed(torch.nn.Module):
-        def distribution(self, x):
-            return mu, b
+        def distribution_and_structure(self, x):
+            return mu, b, torch.zeros_like(mu)        # log contrast 0: structured
     wrapped.model = Fixed()
     with torch.no_grad():
         _, scaled = wrapped(torch.zeros(7, 3, 4, 4))
@@ -214,6 +214,53 @@ def test_band_calibration_in_the_model_matches_the_numpy_rule_and_exports():
     path = str(tmp_path_for_export())
     export.export_onnx(models.TwoOutputs(model, factors, edges).eval(), path)
     assert [o.name for o in onnx.load(path).graph.output] == ["defocus_um", "defocus_scale_um"]
+
+
+def test_structure_poor_patches_get_the_prior_in_the_model_the_numpy_rule_and_the_onnx_graph(tmp_path):
+    torch.manual_seed(2)
+    factors, edges, prior = [0.5, 0.7, 0.9, 1.1, 1.3], [0.0, 2.0, 4.0, 6.0, 8.0], (5.5, 2.7)
+    model = models.get_model("focusnet_laplace").eval()
+    wrapped = models.TwoOutputs(model, factors, edges, prior).eval()
+    size = 64
+    flat = torch.full((2, 3, size, size), 0.7)
+    dark = torch.full((1, 3, size, size), 0.35)
+    checker = ((torch.arange(size).view(-1, 1) // 8 + torch.arange(size).view(1, -1) // 8) % 2).float()
+    structured = (0.3 + 0.5 * checker).view(1, 1, size, size).expand(2, 3, size, size)
+    x = torch.cat([flat, dark, structured])
+    with torch.no_grad():
+        mu, b, structure = model.distribution_and_structure(x)
+        out_mu, out_scale = wrapped(x)
+    contrast = structure[:, 0].exp() - models.StructureContrast.FLOOR
+    assert (contrast[:3] < models.StructureContrast.POOR_BELOW).all() and (contrast[3:] > 0.1).all()
+    assert np.allclose(out_mu[:3, 0].numpy(), prior[0]) and np.allclose(out_scale[:3, 0].numpy(), prior[1])
+    assert np.allclose(out_mu[3:], mu[3:])
+    assert np.allclose(out_scale[3:, 0].numpy(), b[3:, 0].numpy() * uncertainty.band_factors(mu[3:, 0].numpy(), factors, edges), atol=1e-6)
+    cal = {"scaleFactors": factors, "bandEdgesUm": edges, "structurePoor": {"defocusUm": prior[0], "scaleUm": prior[1]}}
+    np_mu, np_scale = uncertainty.calibrated(mu[:, 0].numpy(), b[:, 0].numpy(), structure[:, 0].numpy(), cal)
+    assert np.allclose(np_mu, out_mu[:, 0].numpy(), atol=1e-6) and np.allclose(np_scale, out_scale[:, 0].numpy(), atol=1e-6)
+    path = str(tmp_path / "gated.onnx")
+    export.export_onnx(wrapped, path)
+    graph = onnx.load(path).graph
+    assert [o.name for o in graph.output] == ["defocus_um", "defocus_scale_um"]
+    assert "Less" in {n.op_type for n in graph.node}       # the gate is inside the graph (the engine runs it as is)
+
+
+def test_structure_poor_prior_covers_its_level_of_uniform_labels_and_sits_at_their_median():
+    y = np.random.default_rng(4).uniform(0, 11, 20000)
+    centre, scale = uncertainty.structure_poor_prior(y, 0.8)
+    k = uncertainty.half_width_per_scale(0.8)
+    assert abs(centre - 5.5) < 0.1 and abs(np.mean(np.abs(y - centre) <= k * scale) - 0.8) < 0.01
+    assert centre - k * scale < 2.0            # so a tile of such patches is never OutOfFocus at the 2 um default
+
+
+def test_flat_colour_patches_hold_no_structure_and_span_pale_to_dark():
+    x, z = specimens.flat_colour_patches(24, torch.Generator().manual_seed(0), 320)     # the model's patch: the
+    assert x.shape == (24, 3, 320, 320) and x.dtype == torch.uint8 and z.shape == (24,)   # shading is ~28 um wide
+    assert float(z.min()) >= 0 and float(z.max()) <= 11
+    grey = x.float().mean(dim=(1, 2, 3))
+    assert float(grey.min()) < 120 and float(grey.max()) > 220
+    contrast = models.StructureContrast()(x.float() / 255)[:, 0].exp() - models.StructureContrast.FLOOR
+    assert float(contrast.max()) < models.StructureContrast.POOR_BELOW
 
 
 def tmp_path_for_export():
@@ -282,3 +329,14 @@ def test_structure_contrast_separates_no_information_tiles_from_tissue_blurred_b
     ramp = torch.linspace(0.8, 1.0, 320).view(1, 1, 1, 320).expand(1, 3, 320, 320) * 0.9
     assert float(probe(ramp)) < math.log(0.004)      # a 20 % ramp: only the edge cells, padded flat, see it
     assert torch.allclose(probe(0.5 * tissue), probe(tissue), atol=1e-4)
+
+
+def test_structure_contrast_cells_are_the_grey_means_of_eight_pixel_cells():
+    # the cells are one convolution (cheap in ONNX Runtime); they must stay the channel-mean grey of each 8 x 8 cell
+    x = torch.rand(2, 3, 320, 320, generator=torch.Generator().manual_seed(3))
+    probe = models.StructureContrast()
+    cells = torch.nn.functional.conv2d(x, probe.cell_kernel, stride=probe.CELL_PX)
+    expected = torch.nn.functional.avg_pool2d(x.mean(dim=1, keepdim=True), probe.CELL_PX)
+    assert cells.shape == (2, 1, 40, 40)
+    assert torch.allclose(cells, expected, atol=1e-6)
+    assert "cell_kernel" not in probe.state_dict()      # nothing for a checkpoint to carry
