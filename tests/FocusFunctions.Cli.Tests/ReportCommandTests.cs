@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using FocusFunctions.TestSupport;
 
@@ -36,7 +37,13 @@ public sealed class ReportCommandTests : IAsyncLifetime
         Assert.Equal(2, Regex.Matches(html, "<img src=\"data:image/jpeg;base64,").Count);
         Assert.Contains("<strong id=\"slide-verdict\">Review 1 tile</strong>", html);
         Assert.Contains("local file", html);
-        Assert.Contains("<dd id=\"model\">focus-model 1.1.0</dd>", html);
+        Assert.Contains($"<dd id=\"model\">focus-model {ShippedVersion()}</dd>", html);
+    }
+
+    private static string ShippedVersion()
+    {
+        using var card = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.InRoot("models", "focus-model.json")));
+        return card.RootElement.GetProperty("version").GetString()!;
     }
 
     [Fact]

@@ -188,11 +188,17 @@ public sealed class ScoreCommandTests : IDisposable
     [Fact]
     public void Score_Threshold_IsAppliedAndReported()
     {
-        var (_, output, _) = Run("score", Shared(Sharp), "--threshold", "0.01", "--format", "json");
+        // A tile rejected at the default 2 µm passes at 20 µm: its whole interval lies below that line.
+        string defocused = Path.Combine(_folder, "defocused.png");
+        File.WriteAllBytes(defocused, TestTiles.Defocused);
+
+        var atDefault = JsonDocument.Parse(Run("score", defocused, "--format", "json").Output).RootElement;
+        var (_, output, _) = Run("score", defocused, "--threshold", "20", "--format", "json");
 
         var row = JsonDocument.Parse(output).RootElement;
-        Assert.Equal(0.01, row.GetProperty("thresholdMicrons").GetDouble());
-        Assert.Equal("OutOfFocus", row.GetProperty("verdict").GetString());
+        Assert.Equal("OutOfFocus", atDefault.GetProperty("verdict").GetString());
+        Assert.Equal(20, row.GetProperty("thresholdMicrons").GetDouble());
+        Assert.Equal("InFocus", row.GetProperty("verdict").GetString());
     }
 
     [Fact]
@@ -253,9 +259,21 @@ public sealed class ScoreCommandTests : IDisposable
     }
 
     [Fact]
-    public void Score_ShippedModel_NoIntervalAndNeverIndeterminate()
+    public void Score_ShippedModel_FlatStainIndeterminateAndSharpInFocus_EachWithItsInterval()
     {
         var (_, output, _) = Run("score", FlatStainFile("eosin"), Shared(Sharp), "--format", "json");
+
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["Indeterminate", "InFocus"], rows.Select(r => r.GetProperty("verdict").GetString()));
+        Assert.True(rows[0].GetProperty("defocusLowMicrons").GetDouble() < 2 && rows[0].GetProperty("defocusHighMicrons").GetDouble() > 2);
+        Assert.Contains("could be judged", rows[0].GetProperty("verdictReason").GetString());
+        Assert.True(rows[1].GetProperty("defocusHighMicrons").GetDouble() <= 2);
+    }
+
+    [Fact]
+    public void Score_PointOnlyModel_NoIntervalAndNeverIndeterminate()
+    {
+        var (_, output, _) = Run("score", FlatStainFile("eosin"), Shared(Sharp), "--format", "json", "--model", RepositoryPaths.PointOnlyModel);
 
         var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.All(rows, r => Assert.NotEqual("Indeterminate", r.GetProperty("verdict").GetString()));

@@ -25,8 +25,14 @@ public static class RepositoryPaths
     public static string ShippedModel => Path.Combine(Models, "focus-model.onnx");
 
     /// <summary>
-    /// The shipped graph plus the optional scale output of issue 25 (training/make_scale_fixture.py), with its card
-    /// beside it: the model that can say Indeterminate.
+    /// 1.1.0, the last model without the scale output (kept under models/previous with its card): what an engine
+    /// that runs a point-only model does, and the graph the scale fixture was built from.
+    /// </summary>
+    public static string PointOnlyModel => Path.Combine(Models, "previous", "focus-model-1.1.0", "focus-model.onnx");
+
+    /// <summary>
+    /// 1.1.0's graph plus a scale output computed from the patch's pixel spread (training/make_scale_fixture.py), with
+    /// its card beside it: not a model, a way to steer every Indeterminate branch in tests.
     /// </summary>
     public static string ScaleFixtureModel => Path.Combine(Models, "fixtures", "scale-output", "focus-model.onnx");
 

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FocusFunctions.Core.Tests.Inference;
 
 /// <summary>
-/// Issue 25 through ONNX Runtime: the fixture model (the shipped graph plus defocus_scale_um) says Indeterminate for
-/// tiles without structure, keeps its verdicts on real tissue, and the shipped 1.1.0 model (no scale) never says it.
+/// Issue 25 through ONNX Runtime: the fixture model (1.1.0's graph plus a defocus_scale_um output) says Indeterminate for
+/// tiles without structure, keeps its verdicts on real tissue, and 1.1.0 itself (no scale) never says it.
 /// </summary>
-public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, ShippedModel shipped) : IClassFixture<ScaleFixtureModel>, IClassFixture<ShippedModel>
+public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, PointOnlyModel pointOnly) : IClassFixture<ScaleFixtureModel>, IClassFixture<PointOnlyModel>
 {
     public static TheoryData<string> Stains => new(TestTiles.Stains.Keys);
 
@@ -17,12 +17,12 @@ public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, ShippedMode
         Assert.Equal("defocus_scale_um", fixture.Model.Card.ScaleOutputName);
         Assert.Equal(0.8, fixture.Model.Card.IntervalLevel);
         Assert.Equal("1.1.0-scale-fixture", fixture.Model.Card.Version);
-        Assert.False(shipped.Model.PredictsScale);
-        Assert.Null(shipped.Model.Card.ScaleOutputName);
+        Assert.False(pointOnly.Model.PredictsScale);
+        Assert.Null(pointOnly.Model.Card.ScaleOutputName);
     }
 
     [Fact]
-    public void Predict_SameRunGivesTheShippedDefocusAndAScale_LargeOnFlatSmallOnTissue()
+    public void Predict_SameRunGivesThePointOnlyDefocusAndAScale_LargeOnFlatSmallOnTissue()
     {
         var flat = fixture.Scorer.Prepare(new MemoryStream(TestTiles.FlatStain("eosin")));
         var sharp = fixture.Scorer.Prepare(new MemoryStream(TestTiles.Sharp));
@@ -34,13 +34,13 @@ public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, ShippedMode
         var defocus = new float[2];
         var scale = new float[2];
         fixture.Model.Predict(patches, 2, defocus, scale);
-        var shippedDefocus = new float[2];
-        shipped.Model.Predict(patches, 2, shippedDefocus);
+        var pointOnlyDefocus = new float[2];
+        pointOnly.Model.Predict(patches, 2, pointOnlyDefocus);
         var defocusOnly = new float[2];
         fixture.Model.Predict(patches, 2, defocusOnly);
 
-        Assert.Equal(shippedDefocus[0], defocus[0], 3);
-        Assert.Equal(shippedDefocus[1], defocus[1], 3);
+        Assert.Equal(pointOnlyDefocus[0], defocus[0], 3);
+        Assert.Equal(pointOnlyDefocus[1], defocus[1], 3);
         Assert.Equal(defocus, defocusOnly);
         Assert.True(scale[0] > 5, $"flat patch: b = {scale[0]} µm");
         Assert.True(scale[1] < 0.5, $"sharp tissue: b = {scale[1]} µm");
@@ -61,9 +61,9 @@ public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, ShippedMode
 
     [Theory]
     [MemberData(nameof(Stains))]
-    public void Score_FlatStainWithTheShippedModel_NeverIndeterminate(string stain)
+    public void Score_FlatStainWithThePointOnlyModel_NeverIndeterminate(string stain)
     {
-        var score = shipped.Scorer.Score(new MemoryStream(TestTiles.FlatStain(stain)));
+        var score = pointOnly.Scorer.Score(new MemoryStream(TestTiles.FlatStain(stain)));
 
         Assert.NotEqual(FocusVerdict.Indeterminate, score.Verdict);
         Assert.Null(score.DefocusLowMicrons);
@@ -94,10 +94,10 @@ public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, ShippedMode
     }
 
     [Fact]
-    public void Score_SameTilesWithTheShippedModel_SameVerdictsAndNoInterval()
+    public void Score_SameTilesWithThePointOnlyModel_SameVerdictsAndNoInterval()
     {
-        Assert.Equal(FocusVerdict.InFocus, shipped.Scorer.Score(new MemoryStream(TestTiles.Sharp)).Verdict);
-        var defocused = shipped.Scorer.Score(new MemoryStream(TestTiles.Defocused));
+        Assert.Equal(FocusVerdict.InFocus, pointOnly.Scorer.Score(new MemoryStream(TestTiles.Sharp)).Verdict);
+        var defocused = pointOnly.Scorer.Score(new MemoryStream(TestTiles.Defocused));
         Assert.Equal(FocusVerdict.OutOfFocus, defocused.Verdict);
         Assert.Null(defocused.DefocusLowMicrons);
     }
@@ -105,20 +105,20 @@ public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, ShippedMode
     [Fact]
     public void Load_CardNamesAScaleOutputTheGraphLacks_RefusedWithTheOutputsFound()
     {
-        var card = ModelCard.Load(ModelCard.PathFor(RepositoryPaths.ShippedModel)) with { ScaleOutputName = "defocus_scale_um" };
+        var card = ModelCard.Load(ModelCard.PathFor(RepositoryPaths.PointOnlyModel)) with { ScaleOutputName = "defocus_scale_um" };
 
         var error = Assert.Throws<InvalidDataException>(() =>
-            new OnnxFocusModel(new OnnxModelOptions { ModelPath = RepositoryPaths.ShippedModel }, NullLogger.Instance, card));
+            new OnnxFocusModel(new OnnxModelOptions { ModelPath = RepositoryPaths.PointOnlyModel }, NullLogger.Instance, card));
 
         Assert.Contains("no output 'defocus_scale_um'", error.Message);
         Assert.Contains("defocus_um", error.Message);
     }
 
     [Fact]
-    public void Load_FixtureGraphWithTheShippedCard_RunsWithoutScale()
+    public void Load_FixtureGraphWithThePointOnlyCard_RunsWithoutScale()
     {
         // A model's second output is read only when its card names it.
-        var card = ModelCard.Load(ModelCard.PathFor(RepositoryPaths.ShippedModel));
+        var card = ModelCard.Load(ModelCard.PathFor(RepositoryPaths.PointOnlyModel));
         using var model = new OnnxFocusModel(new OnnxModelOptions { ModelPath = RepositoryPaths.ScaleFixtureModel, IntraOpThreads = 1 }, NullLogger.Instance, card);
 
         Assert.False(model.PredictsScale);

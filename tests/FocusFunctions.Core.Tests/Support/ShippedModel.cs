@@ -4,11 +4,16 @@ using Microsoft.Extensions.Options;
 namespace FocusFunctions.Core.Tests.Support;
 
 /// <summary>The committed model, loaded once for the tests that use it.</summary>
-public sealed class ShippedModel : IDisposable
+public sealed class ShippedModel() : LoadedModel(RepositoryPaths.ShippedModel);
+
+/// <summary>1.1.0, the last point-only model (no scale output), loaded once.</summary>
+public sealed class PointOnlyModel() : LoadedModel(RepositoryPaths.PointOnlyModel);
+
+public abstract class LoadedModel : IDisposable
 {
-    public ShippedModel()
+    protected LoadedModel(string path)
     {
-        Options = new OnnxModelOptions { ModelPath = RepositoryPaths.ShippedModel, IntraOpThreads = 1 };
+        Options = new OnnxModelOptions { ModelPath = path, IntraOpThreads = 1 };
         Model = new OnnxFocusModel(Options, NullLogger.Instance);
         Scorer = new TileScorer(Model, Microsoft.Extensions.Options.Options.Create(new ScoringOptions()),
             Microsoft.Extensions.Options.Options.Create(new DecodeOptions()), NullLogger<TileScorer>.Instance);
@@ -20,5 +25,11 @@ public sealed class ShippedModel : IDisposable
 
     public TileScorer Scorer { get; }
 
-    public void Dispose() => Model.Dispose();
+    public TileScore Score(byte[] tile) => Scorer.Score(new MemoryStream(tile));
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
