@@ -182,8 +182,8 @@ class StructureContrast(nn.Module):
     Why: a patch with no such structure carries no evidence of its defocus, and the backbone's pooled features, trained
     only to regress defocus, put a flat stain colour with sensor noise where they put tissue blurred by 10 um.
     Measured (held-out draw 7; uncertainty.py's no-information tiles): structured tissue >= 0.024 at every defocus up
-    to 11 um, flat and shaded stain colours with noise up to 0.03 and JPEG <= 0.0064. Plain pooling, padding and
-    reductions: it exports to ONNX and costs a few thousand operations per patch."""
+    to 11 um, flat and shaded stain colours with noise up to 0.03 and JPEG <= 0.0064. One convolution, pooling,
+    padding and reductions: it exports to ONNX and costs ~0.5 M operations per patch, beside the network's 35.7 M."""
 
     CELL_PX = 8
     BOX_CELLS = 7
@@ -196,7 +196,7 @@ class StructureContrast(nn.Module):
         super().__init__()
         # The grey mean of each cell as one convolution (weights 1 / (channels * cell area), stride one cell): the same
         # numbers as avg_pool2d(x.mean(dim=1)) to float rounding, but ONNX Runtime's ReduceMean over the channels of a
-        # whole patch cost ~0.2 ms, a quarter of the network (its profiler). Not persistent: nothing to save or load.
+        # whole patch cost 0.29 ms under its profiler, more than the stem (docs/performance.md). Not persistent.
         self.register_buffer("cell_kernel", torch.full((1, channels, self.CELL_PX, self.CELL_PX),
                                                        1.0 / (channels * self.CELL_PX ** 2)), persistent=False)
 

@@ -1,7 +1,8 @@
 """Calibrate a focusnet_laplace checkpoint's scale on held-out sources, then check it against issue 25's goals.
 
-    /usr/bin/python3 training/uncertainty.py --checkpoint training/runs/cpu-u1/checkpoint.pth \
-        --baseline models/focus-model.pth --cache-dir training/runs/held-out-draws --output-json models/eval/uncertainty.json
+    /usr/bin/python3 training/uncertainty.py --checkpoint training/runs/heads-1.2.0/checkpoint.pth \
+        --baseline models/previous/focus-model-1.1.0/focus-model.pth --cache-dir training/runs/held-out-draws \
+        --output-json models/eval/uncertainty.json
 
 1. **Calibration** on its own four draws of the held-out sources (CALIBRATION_SEEDS, never among the report draws):
    per band of the predicted defocus (CALIBRATION_EDGES), the factor c that makes mu +- k c b (k = ln(1 / (1 -
