@@ -285,7 +285,7 @@ def get_args_parser():
     p.add_argument("--uncertainty-report", default="",
                    help="training/uncertainty.py report: its scale factor calibrates the second output (focusnet_laplace)")
     p.add_argument("--name", default="focus-model", help="model name in the card")
-    p.add_argument("--version", default="1.1.0", help="model version in the card")
+    p.add_argument("--version", default="1.2.0", help="model version in the card")
     p.add_argument("--threads", default=2, type=int, help="CPU threads")
     return p
 

@@ -1,15 +1,16 @@
 """focusnet_laplace's two heads (point and scale) trained on a frozen network's head inputs (pooled features and
 structure contrast).
 
-    /usr/bin/python3 training/heads.py --checkpoint models/focus-model.pth \
-        --output-dir training/runs/heads-1.1.0 --samples 2000 --features-cache training/runs/heads-features.pt
+    /usr/bin/python3 training/heads.py --checkpoint models/previous/focus-model-1.1.0/focus-model.pth \
+        --output-dir training/runs/heads-1.2.0 --samples 2000 --features-cache training/runs/heads-features.pt \
+        --steps 12000 --point-kind-weights 1 1 1 1 4 1 --scale-kind-weights 1 0 0 0 1 1     # 1.2.0
 
 The checkpoint is a focusnet (1.1.0: its point head starts as it was) or a focusnet_laplace (stage 1 of train.py).
 
 Why: a 200-step CPU fine-tune (train.py, `--specimens`) taught the scale head little about tissue that holds no
 focus information: 4 % flat and 4 % smooth samples in a replay pool that refreshes 16 slots a step meant a few dozen
-such images, and flat stain tiles still read ~10 um with a 0.1 um scale (OutOfFocus). The heads are 13 k of the
-107 k parameters and read only the 192 pooled features and the structure contrast (models.StructureContrast), so
+such images, and flat stain tiles still read ~10 um with a 0.1 um scale (OutOfFocus). The heads are 54 k of the
+142 k parameters and read only the 192 pooled features and the structure contrast (models.StructureContrast), so
 they can be trained on inputs computed once: the simulation (the costly part on a CPU) runs once per sample, each
 sample is seen in four orientations, and thousands of head steps take seconds. The backbone, and so the features of
 every patch, stay exactly the checkpoint's.

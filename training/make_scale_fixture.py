@@ -71,10 +71,10 @@ def add_scale_output(model, input_name="image", output_name=SCALE_OUTPUT, b0=B0,
 
 
 def fixture_card(card, onnx_file):
-    """The shipped card as the fixture's card: the contract's new fields, its own version, no claims of the shipped model's."""
+    """1.1.0's card as the fixture's card: the contract's new fields, its own version, no claims of 1.1.0's."""
     card = dict(card)
     card["version"] = VERSION
-    card["status"] = ("test fixture, not a model: the shipped 1.1.0 graph plus a scale output computed from the input's "
+    card["status"] = ("test fixture, not a model: 1.1.0's point-only graph plus a scale output computed from the input's "
                       "pixel spread (training/make_scale_fixture.py)")
     card["scaleOutputName"] = SCALE_OUTPUT
     card["uncertainty"] = {
