@@ -73,25 +73,10 @@ public sealed class ScaleOutputModelTests(ScaleFixtureModel fixture, PointOnlyMo
     }
 
     [Fact]
-    public void Score_SharpTissue_InFocusWithAnIntervalBelowTheThreshold()
-    {
-        var score = fixture.Score(TestTiles.Sharp);
-
-        Assert.Equal(FocusVerdict.InFocus, score.Verdict);
-        Assert.Null(score.VerdictReason);
-        Assert.True(score.DefocusLowMicrons <= score.DefocusMicrons && score.DefocusMicrons <= score.DefocusHighMicrons);
-        Assert.True(score.DefocusHighMicrons <= 2, $"interval {score.DefocusLowMicrons}–{score.DefocusHighMicrons} µm");
-    }
+    public void Score_SharpTissue_InFocusWithAnIntervalBelowTheThreshold() => IntervalVerdicts.AssertInFocusBelow(fixture.Score(TestTiles.Sharp));
 
     [Fact]
-    public void Score_DefocusedTissue_OutOfFocusWithAnIntervalAboveTheThreshold()
-    {
-        var score = fixture.Score(TestTiles.Defocused);
-
-        Assert.Equal(FocusVerdict.OutOfFocus, score.Verdict);
-        Assert.True(score.DefocusLowMicrons > 2, $"interval {score.DefocusLowMicrons}–{score.DefocusHighMicrons} µm");
-        Assert.True(score.DefocusHighMicrons >= score.DefocusMicrons);
-    }
+    public void Score_DefocusedTissue_OutOfFocusWithAnIntervalAboveTheThreshold() => IntervalVerdicts.AssertOutOfFocusAbove(fixture.Score(TestTiles.Defocused));
 
     [Fact]
     public void Score_SameTilesWithThePointOnlyModel_SameVerdictsAndNoInterval()

@@ -29,21 +29,8 @@ public sealed class ShippedUncertaintyTests(ShippedModel shipped) : IClassFixtur
     }
 
     [Fact]
-    public void Score_SharpTissue_InFocusWithAnIntervalBelowTheThreshold()
-    {
-        var score = shipped.Score(TestTiles.Sharp);
-
-        Assert.Equal(FocusVerdict.InFocus, score.Verdict);
-        Assert.True(score.DefocusLowMicrons <= score.DefocusMicrons && score.DefocusMicrons <= score.DefocusHighMicrons);
-        Assert.True(score.DefocusHighMicrons <= 2, $"interval {score.DefocusLowMicrons}–{score.DefocusHighMicrons} µm");
-    }
+    public void Score_SharpTissue_InFocusWithAnIntervalBelowTheThreshold() => IntervalVerdicts.AssertInFocusBelow(shipped.Score(TestTiles.Sharp));
 
     [Fact]
-    public void Score_DefocusedTissue_OutOfFocusWithAnIntervalAboveTheThreshold()
-    {
-        var score = shipped.Score(TestTiles.Defocused);
-
-        Assert.Equal(FocusVerdict.OutOfFocus, score.Verdict);
-        Assert.True(score.DefocusLowMicrons > 2, $"interval {score.DefocusLowMicrons}–{score.DefocusHighMicrons} µm");
-    }
+    public void Score_DefocusedTissue_OutOfFocusWithAnIntervalAboveTheThreshold() => IntervalVerdicts.AssertOutOfFocusAbove(shipped.Score(TestTiles.Defocused));
 }
