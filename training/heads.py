@@ -110,7 +110,7 @@ def train_heads(model, feats, labels, kinds, targets, args):
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 0.5 * (1 + np.cos(np.pi * min(1.0, s / args.steps))))
     gen = torch.Generator().manual_seed(args.seed + 1)
     kind_weights = torch.tensor(args.scale_kind_weights)
-    point_weights = torch.tensor(getattr(args, "point_kind_weights", None) or [1.0] * len(specimens.KINDS))
+    point_weights = torch.tensor(args.point_kind_weights)
     model.train()
     for step in range(args.steps):
         idx = torch.randint(0, len(feats), (args.batch_size,), generator=gen)

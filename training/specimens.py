@@ -188,7 +188,9 @@ class Specimens:
         return _blur(_gaussian_lowpass(od, sigma), z.to(od.device), bank), z
 
 
-# Stain optical-density directions (RGB; haematoxylin, eosin, DAB), the usual colour-deconvolution vectors.
+# Stain optical-density directions (RGB; haematoxylin, eosin, DAB), the usual colour-deconvolution vectors: presets'
+# _STAIN_OD at three decimals. Kept apart because 1.2.0's heads were trained on flat colours drawn with these; fold
+# into presets at the next retrain.
 STAIN_OD = torch.tensor([[0.650, 0.704, 0.286], [0.072, 0.990, 0.105], [0.268, 0.570, 0.776]])
 
 

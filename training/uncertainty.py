@@ -221,14 +221,16 @@ def main(args):
 
     t = time.time()
     mu, b, st, y = [], [], [], []
-    for seed in CALIBRATION_SEEDS:
+    if set(args.calibration_seeds) & set(args.seeds):
+        raise SystemExit(f"calibration draws {args.calibration_seeds} overlap the report draws {args.seeds}")
+    for seed in args.calibration_seeds:
         x, yy, _ = held_out_draw(args, seed, bank)
         m, s, c = predict(model, x)
         mu.append(m), b.append(s), st.append(c), y.append(yy.numpy())
     mu, b, st, y = np.concatenate(mu), np.concatenate(b), np.concatenate(st), np.concatenate(y)
     structured = st >= POOR_LOG_CONTRAST
     factors = calibrate_per_band(mu[structured], b[structured], y[structured], level)
-    cal = {"seeds": list(CALIBRATION_SEEDS), "samples": int(structured.sum()),
+    cal = {"seeds": list(args.calibration_seeds), "samples": int(structured.sum()),
            "structurePoorInCalibrationDraws": int((~structured).sum()), "bandEdgesUm": list(CALIBRATION_EDGES),
            "scaleFactors": factors, "singleFactor": calibrate(mu, b, y, level)}
     cal["coverageOnCalibrationDraws"] = coverage(*calibrated(mu, b, st, cal), y, level)
@@ -326,6 +328,8 @@ def get_args_parser():
     p.add_argument("--data-dir", default=os.path.join(here, "data"), help="output of prepare.py")
     p.add_argument("--shared-dir", default=os.path.join(here, "..", "..", "shared", "data", "histology"))
     p.add_argument("--seeds", nargs="+", type=int, default=list(REPORT_SEEDS), help="report draws")
+    p.add_argument("--calibration-seeds", nargs="+", type=int, default=list(CALIBRATION_SEEDS),
+                   help="the held-out draws the scale is calibrated on (never report draws)")
     p.add_argument("--level", default=0.8, type=float, help="nominal interval level")
     p.add_argument("--threshold", default=2.0, type=float, help="verdict threshold (um)")
     p.add_argument("--threads", default=2, type=int)

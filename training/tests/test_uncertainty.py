@@ -242,6 +242,7 @@ def test_structure_poor_patches_get_the_prior_in_the_model_the_numpy_rule_and_th
     export.export_onnx(wrapped, path)
     graph = onnx.load(path).graph
     assert [o.name for o in graph.output] == ["defocus_um", "defocus_scale_um"]
+    assert [o.type.tensor_type.shape.dim[1].dim_value for o in graph.output] == [1, 1]   # [N, 1], as the contract says
     assert "Less" in {n.op_type for n in graph.node}       # the gate is inside the graph (the engine runs it as is)
 
 
